@@ -1,0 +1,109 @@
+"""The dispute and evidence dashboard: the Flask application factory."""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import os
+import sqlite3
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+
+from webapp import clock, config, extensions, storage
+
+# Never bind the name `db` here: `webapp.db` must stay the module (migrations import it).
+
+# Append yours here ("module:attribute"); they are imported lazily by create_app().
+BLUEPRINTS: list[str] = [
+    "webapp.home:bp",
+    "webapp.accounts.routes:bp",
+    "webapp.orders.routes:bp",
+    "webapp.disputes.routes:bp",
+    "webapp.mediation.routes:bp",
+]
+CLI_GROUPS: list[str] = [
+    "webapp.clock:clock_cli",
+    "webapp.accounts.cli:users_cli",
+    "webapp.disputes.ticking:disputes_cli",
+    "webapp.demo:demo_cli",
+]
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment, then `test_config` on top."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config.from_env(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    )
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+
+    from webapp import responses
+    from webapp.disputes import errors
+
+    responses.register(app)
+    errors.register(app)
+    app.after_request(errors.commit_on_success)
+    if app.config.get("RUN_CLOCK_THREAD"):
+        from webapp.disputes.ticking import run_clock_thread
+
+        run_clock_thread(app)
+    return app
+
+
+def _load(dotted: str) -> Any:
+    """Import "package.module:attribute" and return the attribute."""
+    module_name, _, attribute = dotted.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions to the app and make every model known to the metadata."""
+    import webapp.models  # noqa: F401  (registers every table before create_all/Alembic)
+
+    db = extensions.db
+    db.init_app(app)
+    extensions.migrate.init_app(app, db)
+    extensions.login_manager.init_app(app)
+    extensions.csrf.init_app(app)
+    extensions.htmx.init_app(app)
+    clock.init_app(app)
+    storage.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_on_connect)
+            if not app.testing:
+                # Close pooled connections before exit (psycopg warns about open ones).
+                atexit.register(engine.dispose)
+
+
+def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    """Give every SQLite connection WAL, enforced foreign keys and a busy timeout."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={config.SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every blueprint listed in BLUEPRINTS."""
+    for dotted in BLUEPRINTS:
+        app.register_blueprint(_load(dotted))
+
+
+def register_cli(app: Flask) -> None:
+    """Add every click group listed in CLI_GROUPS to `flask --app webapp ...`."""
+    for dotted in CLI_GROUPS:
+        app.cli.add_command(_load(dotted))

@@ -1,0 +1,1 @@
+"""Accounts: users, roles, membership tiers, logging in and out."""

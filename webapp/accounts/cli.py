@@ -1,0 +1,62 @@
+"""`flask --app webapp users ...`: create and list accounts from the command line."""
+
+from __future__ import annotations
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from webapp.accounts.models import MembershipTier, Role, User, normalise_email
+from webapp.extensions import db
+
+MIN_PASSWORD_LENGTH = 8
+
+users_cli = AppGroup("users", help="Create and list user accounts.")
+
+
+def _check_email(value: str) -> str:
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="EMAIL") from error
+    return normalise_email(value)
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--name", help="Display name (default: the part of the email before @).")
+@click.option(
+    "--tier",
+    type=click.Choice([t.value for t in MembershipTier]),
+    default=MembershipTier.REGULAR.value,
+    show_default=True,
+)
+@click.password_option(help="Password (prompted, hidden, when not given).")
+def create_command(email: str, role: str, name: str | None, tier: str, password: str) -> None:
+    """Create a user who can log in with EMAIL."""
+    email = _check_email(email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise click.ClickException(f"A user with email {email} already exists.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.ClickException(
+            f"The password is too short: use at least {MIN_PASSWORD_LENGTH} characters."
+        )
+    user = User(
+        email=email,
+        name=(name or email.split("@", 1)[0]).strip(),
+        role=Role(role),
+        membership_tier=MembershipTier(tier),
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email} ({user.membership_tier}), id {user.id}.")
+
+
+@users_cli.command("list")
+def list_command() -> None:
+    """List every user: id, email, role, tier and name."""
+    for user in db.session.scalars(select(User).order_by(User.id)):
+        click.echo(f"{user.id}\t{user.email}\t{user.role}\t{user.membership_tier}\t{user.name}")

@@ -1,0 +1,86 @@
+"""The User model with its role and membership tier."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask import current_app, has_app_context
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webapp import clock
+from webapp.db import UTCDateTime, string_enum
+from webapp.extensions import db, login_manager
+
+
+class Role(StrEnum):
+    """What a person does on the marketplace."""
+
+    BUYER = "buyer"
+    SELLER = "seller"
+    MEDIATOR = "mediator"
+
+
+class MembershipTier(StrEnum):
+    """Loyalty tier of a buyer or seller; some dispute policies depend on it."""
+
+    REGULAR = "regular"
+    BRONZE = "bronze"
+    SILVER = "silver"
+    GOLD = "gold"
+
+
+class User(UserMixin, db.Model):
+    """A buyer, seller or mediator who can log in."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(string_enum(Role))
+    membership_tier: Mapped[MembershipTier] = mapped_column(
+        string_enum(MembershipTier), default=MembershipTier.REGULAR
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+    @validates("email")
+    def _normalise_email(self, _key: str, value: str) -> str:
+        return normalise_email(value)
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of `password` (never the password itself)."""
+        method = "scrypt"
+        if has_app_context():
+            method = current_app.config.get("PASSWORD_HASH_METHOD", method)
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        """True when `password` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_mediator(self) -> bool:
+        """True for mediators."""
+        return self.role == Role.MEDIATOR
+
+
+def normalise_email(value: str) -> str:
+    """Emails are compared and stored trimmed and lowercased."""
+    return value.strip().lower()
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Flask-Login hook: the user whose id is in the session cookie."""
+    try:
+        return db.session.get(User, int(user_id))
+    except ValueError:
+        return None

@@ -1,0 +1,69 @@
+"""Logging in and out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webapp import htmx
+from webapp.accounts.forms import LoginForm
+from webapp.accounts.models import User, normalise_email
+from webapp.extensions import db, login_manager
+
+bp = Blueprint("accounts", __name__)
+
+WRONG_CREDENTIALS = "Email or password is wrong."
+# Checked when the email is unknown, so both failures take about as long.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` if it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """Show the login form; on success go to ?next= or the home page."""
+    if current_user.is_authenticated:
+        return htmx.redirect_or_refresh(url_for("home.index"))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("accounts/login.html", form=form), status
+
+    user = db.session.scalar(select(User).where(User.email == normalise_email(form.email.data)))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, form.password.data)
+    if user is None or not user.check_password(form.password.data):
+        return render_template("accounts/login.html", form=form, error=WRONG_CREDENTIALS), 400
+
+    login_user(user)
+    return htmx.redirect_or_refresh(safe_next(request.args.get("next")) or url_for("home.index"))
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    """Log out (POST only; CSRFProtect checks the token) and return to the login page."""
+    logout_user()
+    flash("You are logged out.", "info")
+    return htmx.redirect_or_refresh(url_for("accounts.login"))
+
+
+@login_manager.unauthorized_handler
+def unauthorized() -> ResponseReturnValue:
+    """Send anonymous visitors to the login page, then back where they were going."""
+    login_url = url_for("accounts.login", next=request.full_path.rstrip("?"))
+    if htmx.wants_partial():
+        # A 3xx would swap the login page into a fragment; load it as a full page instead.
+        return htmx.redirect_or_refresh(login_url, full_reload=True)
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return htmx.redirect_or_refresh(login_url)

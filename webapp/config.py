@@ -1,0 +1,79 @@
+"""Settings read from environment variables, all in one place.
+
+`from_env()` is a pure function of the environment so it can be tested without an app;
+`engine_options()` derives the SQLAlchemy engine settings from the final database URL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
+JOB_MODES = ("inline", "celery")
+DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or has a value the app cannot run with."""
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Return a SQLAlchemy URL: the default SQLite file, or PostgreSQL routed to psycopg 3."""
+    if not raw:
+        return "sqlite:///" + os.path.join(instance_path, "disputes.sqlite3")
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy would pick psycopg2 for them.
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def flag(value: str | None) -> bool:
+    """Read an on/off environment variable ("1", "true", "yes", "on" mean on)."""
+    return (value or "").strip().lower() in TRUE_VALUES
+
+
+def from_env(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from environment variables."""
+    env = os.environ if environ is None else environ
+    app_env = (env.get("APP_ENV") or "development").strip().lower()
+    production = app_env == "production"
+
+    secret_key = env.get("SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise ConfigError("SECRET_KEY must be set when APP_ENV=production.")
+        secret_key = DEV_SECRET_KEY
+
+    jobs = (env.get("JOBS") or "inline").strip().lower()
+    if jobs not in JOB_MODES:
+        raise ConfigError(f"JOBS must be one of {', '.join(JOB_MODES)}, not {jobs!r}.")
+
+    return {
+        "APP_ENV": app_env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
+        "MEDIA_ROOT": env.get("MEDIA_ROOT") or os.path.join(instance_path, "media"),
+        "ENABLE_TIME_TRAVEL": flag(env.get("ENABLE_TIME_TRAVEL")),
+        "JOBS": jobs,
+        "BROKER_URL": env.get("BROKER_URL") or DEFAULT_BROKER_URL,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # htmx sends the token from <body hx-headers>, which boosted navigation never
+        # re-renders: tie the token to the session instead of a one-hour lifetime.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PASSWORD_HASH_METHOD": "scrypt",
+    }
+
+
+def engine_options(database_uri: str) -> dict[str, Any]:
+    """Return SQLALCHEMY_ENGINE_OPTIONS suited to the database behind the URI."""
+    if database_uri.startswith("sqlite"):
+        return {}
+    return {"pool_pre_ping": True}
