@@ -1,0 +1,129 @@
+"""A write-once storage backend on the local filesystem."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from media.hashing import HashingReader, copy_stream
+from media.keys import check_key, content_disposition
+from media.storage import (
+    Disposition,
+    InvalidKey,
+    ObjectExists,
+    ObjectNotFound,
+    StorageError,
+    StoredObject,
+    check_content_type,
+    check_expiry,
+)
+
+READ_ONLY = 0o444
+# Uploads are staged here, on the same filesystem as the objects, so that the final
+# os.link() is atomic. Keys cannot start with a dot, so this never collides with one.
+STAGING_DIR = ".staging"
+
+
+class LocalDiskStorage:
+    """Store objects as read-only files under a root directory."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._staging = self.root / STAGING_DIR
+        self._staging.mkdir(exist_ok=True)
+
+    def path_for(self, key: str) -> Path:
+        """Return the file path of a key, refusing any key that would leave the root."""
+        check_key(key)
+        path = self.root.joinpath(*key.split("/"))
+        # The key grammar already rules out "..", absolute paths and backslashes; this
+        # also catches a symlink planted inside the root that points outside it.
+        if not path.resolve().is_relative_to(self.root):
+            raise InvalidKey(f"key escapes the storage root: {key!r}")
+        return path
+
+    def put(
+        self,
+        key: str,
+        stream: BinaryIO,
+        *,
+        content_type: str,
+        max_bytes: int | None = None,
+    ) -> StoredObject:
+        """Stream into a staged file, then link it into place without ever overwriting."""
+        path = self.path_for(key)
+        check_content_type(content_type)
+        reader = HashingReader(stream, max_bytes=max_bytes)
+        if self.exists(key):
+            raise ObjectExists(key)
+        fd, tmp_name = tempfile.mkstemp(dir=self._staging, prefix="upload-")
+        try:
+            with os.fdopen(fd, "wb") as tmp:
+                copy_stream(reader, tmp)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+                os.fchmod(tmp.fileno(), READ_ONLY)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                raise StorageError(f"an object stands where a folder of {key!r} goes") from None
+            try:
+                # link() fails if the target exists, unlike rename(), which would clobber.
+                os.link(tmp_name, path)
+            except FileExistsError:
+                raise ObjectExists(key) from None
+            _fsync_dir(path.parent)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
+        return StoredObject(key, reader.size, reader.hexdigest(), content_type)
+
+    def open(self, key: str) -> BinaryIO:
+        """Open the stored file for reading."""
+        try:
+            return open(self.path_for(key), "rb")  # the caller closes it
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise ObjectNotFound(key) from None
+
+    def exists(self, key: str) -> bool:
+        """Tell whether a file is stored under the key."""
+        return self.path_for(key).is_file()
+
+    def size(self, key: str) -> int:
+        """Return the stored file's size in bytes."""
+        path = self.path_for(key)
+        if not path.is_file():
+            raise ObjectNotFound(key)
+        return path.stat().st_size
+
+    def url(
+        self,
+        key: str,
+        *,
+        filename: str,
+        content_type: str,
+        disposition: Disposition,
+        expires_in: int = 300,
+    ) -> str | None:
+        """Return None: local files are served only through the app's authorized route."""
+        check_key(key)
+        check_content_type(content_type)
+        check_expiry(expires_in)
+        content_disposition(disposition, filename)
+        return None
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _fsync_dir(path: Path) -> None:
+    """Flush a directory entry to disk so a new link survives a crash."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,265 @@
+"""One contract for every storage backend: local disk and S3 (moto's server)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+import stat
+import tracemalloc
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from media import (
+    InvalidKey,
+    LocalDiskStorage,
+    ObjectExists,
+    ObjectNotFound,
+    S3Storage,
+    Storage,
+    TooLarge,
+    content_disposition,
+    evidence_key,
+    sha256_file,
+    storage_from_settings,
+)
+
+MiB = 1024 * 1024
+
+
+class GeneratedStream:
+    """A readable stream of seeded pseudo-random bytes, made one chunk at a time."""
+
+    def __init__(self, size: int, seed: int = 0) -> None:
+        self._chunks = generate(size, seed)
+        self._buffer = b""
+
+    def read(self, n: int = -1) -> bytes:
+        """Return at most n bytes, and short reads at chunk ends, as a socket would."""
+        if n is None or n < 0:
+            raise AssertionError("storage must never read a whole stream at once")
+        if not self._buffer:
+            self._buffer = next(self._chunks, b"")
+        data, self._buffer = self._buffer[:n], self._buffer[n:]
+        return data
+
+
+def generate(size: int, seed: int, chunk: int = 64 * 1024) -> Iterator[bytes]:
+    """Yield size seeded pseudo-random bytes in chunks."""
+    rng = random.Random(seed)
+    for start in range(0, size, chunk):
+        yield rng.randbytes(min(chunk, size - start))
+
+
+def expected_sha256(size: int, seed: int) -> str:
+    """SHA-256 of what GeneratedStream(size, seed) serves, computed independently."""
+    digest = hashlib.sha256()
+    for chunk in generate(size, seed):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def stored_sha256(storage: Storage, key: str) -> str:
+    """Read the object back in chunks and hash it."""
+    digest = hashlib.sha256()
+    with storage.open(key) as f:
+        while chunk := f.read(MiB):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def new_key(variant: str = "original") -> str:
+    """A fresh server-made evidence key."""
+    return evidence_key(42, uuid.uuid4().hex, variant)  # type: ignore[arg-type]
+
+
+def test_stored_bytes_come_back_byte_for_byte(storage: Storage) -> None:
+    data = bytes(range(256)) * 1000 + b"\x00\r\n tail"
+    key = new_key()
+    storage.put(key, io.BytesIO(data), content_type="image/jpeg")
+    with storage.open(key) as f:
+        assert f.read() == data
+    assert storage.exists(key)
+    assert storage.size(key) == len(data)
+
+
+def test_put_reports_the_size_and_sha256_that_hashlib_computes(storage: Storage) -> None:
+    data = random.Random(1).randbytes(300_000)
+    key = new_key()
+    stored = storage.put(key, io.BytesIO(data), content_type="image/png")
+    assert stored.key == key
+    assert stored.size == len(data)
+    assert stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert stored.content_type == "image/png"
+
+
+def test_an_empty_stream_is_stored_as_an_empty_object(storage: Storage) -> None:
+    key = new_key()
+    stored = storage.put(key, io.BytesIO(b""), content_type="image/jpeg")
+    assert (stored.size, stored.sha256) == (0, hashlib.sha256(b"").hexdigest())
+    assert storage.size(key) == 0
+
+
+def test_second_put_to_the_same_key_is_refused_and_keeps_the_original(storage: Storage) -> None:
+    key = new_key()
+    storage.put(key, io.BytesIO(b"the original"), content_type="image/jpeg")
+    with pytest.raises(ObjectExists):
+        storage.put(key, io.BytesIO(b"a forgery"), content_type="image/jpeg")
+    with storage.open(key) as f:
+        assert f.read() == b"the original"
+
+
+@pytest.mark.parametrize("size", [1000, 9 * MiB], ids=["one-part", "multipart"])
+def test_write_once_holds_even_when_the_existence_check_is_raced(
+    storage: Storage,
+    leftovers: Callable[[], list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    size: int,
+) -> None:
+    key = new_key()
+    storage.put(key, io.BytesIO(b"the original"), content_type="image/jpeg")
+    # Pretend another writer won the race after our existence check said "free".
+    monkeypatch.setattr(storage, "exists", lambda key: False)
+    with pytest.raises(ObjectExists):
+        storage.put(key, GeneratedStream(size), content_type="image/jpeg")
+    monkeypatch.undo()
+    with storage.open(key) as f:
+        assert f.read() == b"the original"
+    assert leftovers() == sorted(_visible(storage, key))
+
+
+@pytest.mark.parametrize(
+    ("limit", "size"), [(1000, 1001), (9 * MiB, 12 * MiB)], ids=["one-part", "multipart"]
+)
+def test_a_stream_over_max_bytes_is_refused_and_leaves_nothing_behind(
+    storage: Storage, leftovers: Callable[[], list[str]], limit: int, size: int
+) -> None:
+    key = new_key()
+    with pytest.raises(TooLarge) as excinfo:
+        storage.put(key, GeneratedStream(size), content_type="video/mp4", max_bytes=limit)
+    assert excinfo.value.max_bytes == limit
+    assert not storage.exists(key)
+    assert leftovers() == []
+    # The key is still free for a valid upload.
+    storage.put(key, GeneratedStream(limit), content_type="video/mp4", max_bytes=limit)
+    assert storage.size(key) == limit
+
+
+def test_a_stream_of_exactly_max_bytes_is_accepted(storage: Storage) -> None:
+    key = new_key()
+    stored = storage.put(key, GeneratedStream(4096), content_type="image/jpeg", max_bytes=4096)
+    assert stored.size == 4096
+
+
+def test_a_missing_key_is_reported_as_not_found(storage: Storage) -> None:
+    key = new_key()
+    assert not storage.exists(key)
+    with pytest.raises(ObjectNotFound):
+        storage.open(key)
+    with pytest.raises(ObjectNotFound):
+        storage.size(key)
+
+
+@pytest.mark.parametrize("key", ["../escape", "/etc/passwd", "a\\..\\b", "a//b", "a/./b", ""])
+def test_keys_that_could_escape_are_refused_by_every_backend(storage: Storage, key: str) -> None:
+    with pytest.raises(InvalidKey):
+        storage.put(key, io.BytesIO(b"x"), content_type="image/jpeg")
+    with pytest.raises(InvalidKey):
+        storage.open(key)
+    with pytest.raises(InvalidKey):
+        storage.exists(key)
+
+
+def test_a_25_mb_stream_is_stored_with_bounded_memory(storage: Storage) -> None:
+    size, seed = 25 * MiB, 25
+    key = new_key("video")
+    tracemalloc.start()
+    try:
+        stored = storage.put(key, GeneratedStream(size, seed), content_type="video/mp4")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Less than one 8 MiB upload part: not even a part is held in memory.
+    assert peak < 5 * MiB, f"peak of {peak} bytes while storing {size}"
+    expected = expected_sha256(size, seed)
+    assert (stored.size, stored.sha256) == (size, expected)
+    assert stored_sha256(storage, key) == expected
+
+
+def test_url_is_none_on_disk_and_a_presigned_get_with_forced_headers_on_s3(
+    storage: Storage,
+) -> None:
+    key = new_key()
+    data = b"\xff\xd8\xff pretend jpeg"
+    storage.put(key, io.BytesIO(data), content_type="application/octet-stream")
+    filename = 'Colis abîmé "1".jpg'
+    url = storage.url(key, filename=filename, content_type="image/jpeg", disposition="attachment")
+    if isinstance(storage, LocalDiskStorage):
+        assert url is None
+        return
+    assert url is not None
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(url, timeout=10) as response:
+        assert response.read() == data
+        assert response.headers["Content-Type"] == "image/jpeg"
+        assert response.headers["Content-Disposition"] == content_disposition("attachment", filename)
+
+
+@pytest.mark.parametrize(("asked", "granted"), [(60, "60"), (3600, "300")])
+def test_url_lifetime_is_capped_at_five_minutes(storage: Storage, asked: int, granted: str) -> None:
+    key = new_key()
+    storage.put(key, io.BytesIO(b"x"), content_type="image/jpeg")
+    url = storage.url(
+        key, filename="a.jpg", content_type="image/jpeg", disposition="inline", expires_in=asked
+    )
+    if url is not None:
+        assert parse_qs(urlsplit(url).query)["X-Amz-Expires"] == [granted]
+
+
+def test_url_refuses_an_unknown_disposition_or_a_bad_content_type(storage: Storage) -> None:
+    key = new_key()
+    with pytest.raises(ValueError):
+        storage.url(key, filename="a.jpg", content_type="image/jpeg", disposition="evil")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        storage.url(key, filename="a.jpg", content_type="text/html\r\nX: y", disposition="inline")
+
+
+def test_files_on_local_disk_are_read_only_and_match_their_reported_hash(tmp_path: Path) -> None:
+    storage = LocalDiskStorage(tmp_path)
+    key = new_key()
+    stored = storage.put(key, GeneratedStream(100_000), content_type="image/jpeg")
+    path = storage.path_for(key)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert sha256_file(path) == stored.sha256
+
+
+def test_settings_with_a_bucket_give_s3_storage_and_without_one_local_disk(
+    moto_endpoint: str, aws_env: None, tmp_path: Path
+) -> None:
+    disk = storage_from_settings({"MEDIA_ROOT": str(tmp_path / "m")})
+    assert isinstance(disk, LocalDiskStorage) and disk.root == (tmp_path / "m").resolve()
+    bucket = f"from-env-{uuid.uuid4().hex[:8]}"
+    S3Storage(bucket, endpoint_url=moto_endpoint, create_bucket=True).close()
+    s3 = storage_from_settings(
+        {"S3_BUCKET": bucket, "S3_ENDPOINT_URL": moto_endpoint, "S3_REGION": "us-east-1"}
+    )
+    try:
+        assert isinstance(s3, S3Storage) and s3.bucket == bucket
+        key = new_key()
+        s3.put(key, io.BytesIO(b"via settings"), content_type="image/jpeg")
+        assert s3.size(key) == len(b"via settings")
+    finally:
+        s3.close()
+
+
+def _visible(storage: Storage, key: str) -> list[str]:
+    """What leftovers() should list once only `key` is stored."""
+    if isinstance(storage, LocalDiskStorage):
+        parts = key.split("/")
+        return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return [key]
