@@ -1,0 +1,122 @@
+"""The dispute rules as a pure module: no web, no database, no clock of its own.
+
+Callers build a `DisputeFacts` snapshot, ask `check` / `allowed_actions` whether an action is
+allowed, apply it themselves, and ask `next_deadline` / `effect_of` what the clock does.
+"""
+
+from .calendar import add_business_days, add_days
+from .deadlines import Deadline, Effect, EffectKind, due_deadline, effect_of, next_deadline
+from .errors import FormInvalid, NotPermitted, RuleViolation
+from .facts import (
+    NOTHING,
+    REJECTED,
+    DecisionFacts,
+    DisputeFacts,
+    EvidenceRequestFacts,
+    Terms,
+)
+from .money import format_money, parse_amount, smallest_amount
+from .opening import (
+    DisputeRequest,
+    OrderFacts,
+    check_can_open,
+    in_transit_reason_opens_at,
+    opening_window,
+    validate_request,
+)
+from .policy import DEFAULT_POLICY, Policy, PolicyRegistry, builtin_policies
+from .progress import (
+    Progress,
+    buyer_is_suspicious,
+    current_stage,
+    first_contact_due,
+    mediation_status,
+    mediator_due_at,
+    progress,
+)
+from .proposals import (
+    ProposalForm,
+    check_proposal_slot,
+    validate_decision_options,
+    validate_terms,
+)
+from .reasons import REASONS, Reason, guidance_for, reasons_for
+from .transitions import TABLE, allowed_actions, check, next_state
+from .vocabulary import (
+    OPEN_STATES,
+    PARTIES,
+    Action,
+    Actor,
+    DeadlineKind,
+    MediationStatus,
+    Outcome,
+    RefundStatus,
+    Resolution,
+    ReturnStatus,
+    Stage,
+    State,
+)
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "NOTHING",
+    "OPEN_STATES",
+    "PARTIES",
+    "REASONS",
+    "REJECTED",
+    "TABLE",
+    "Action",
+    "Actor",
+    "Deadline",
+    "DeadlineKind",
+    "DecisionFacts",
+    "DisputeFacts",
+    "DisputeRequest",
+    "Effect",
+    "EffectKind",
+    "EvidenceRequestFacts",
+    "FormInvalid",
+    "MediationStatus",
+    "NotPermitted",
+    "OrderFacts",
+    "Outcome",
+    "Policy",
+    "PolicyRegistry",
+    "Progress",
+    "ProposalForm",
+    "Reason",
+    "RefundStatus",
+    "Resolution",
+    "ReturnStatus",
+    "RuleViolation",
+    "Stage",
+    "State",
+    "Terms",
+    "add_business_days",
+    "add_days",
+    "allowed_actions",
+    "builtin_policies",
+    "buyer_is_suspicious",
+    "check",
+    "check_can_open",
+    "check_proposal_slot",
+    "current_stage",
+    "due_deadline",
+    "effect_of",
+    "first_contact_due",
+    "format_money",
+    "guidance_for",
+    "in_transit_reason_opens_at",
+    "mediation_status",
+    "mediator_due_at",
+    "next_deadline",
+    "next_state",
+    "opening_window",
+    "parse_amount",
+    "progress",
+    "reasons_for",
+    "smallest_amount",
+    "validate_decision_options",
+    "validate_request",
+    "validate_terms",
+]

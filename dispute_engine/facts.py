@@ -1,0 +1,100 @@
+"""A dispute as the rules see it: a frozen snapshot the caller builds from its own storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from .policy import Policy
+from .vocabulary import Actor, RefundStatus, Resolution, ReturnStatus, State
+
+REJECTED = 0  # a party's answer to a mediator decision that accepts none of its options
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the buyer gets: a resolution and an amount."""
+
+    resolution: Resolution
+    amount: Decimal
+
+
+NOTHING = Terms(Resolution.REFUND_ONLY, Decimal("0"))
+
+
+@dataclass(frozen=True)
+class EvidenceRequestFacts:
+    """An open evidence request from the mediator to one party (M2)."""
+
+    party: Actor
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    """The mediator's proposed decision and the parties' answers so far (M4).
+
+    A choice is an option number (1 or 2), REJECTED, or None while unanswered.
+    """
+
+    options: tuple[Terms, ...]
+    answers_due_at: datetime
+    buyer_choice: int | None = None
+    seller_choice: int | None = None
+
+    def terms(self, option: int) -> Terms:
+        """The terms of option number `option` (1-based)."""
+        if not 1 <= option <= len(self.options):
+            raise ValueError(f"there is no option {option}")
+        return self.options[option - 1]
+
+    def choice(self, party: Actor) -> int | None:
+        """The party's answer, or None while it has not answered."""
+        return self.buyer_choice if party is Actor.BUYER else self.seller_choice
+
+    @property
+    def agreed_option(self) -> int | None:
+        """The option both parties accepted, if they accepted the same one (M5)."""
+        same = self.buyer_choice == self.seller_choice
+        return self.buyer_choice if same and self.buyer_choice not in (None, REJECTED) else None
+
+    @property
+    def someone_rejected(self) -> bool:
+        """Whether either party rejected the proposal (M6)."""
+        return REJECTED in (self.buyer_choice, self.seller_choice)
+
+    @property
+    def unanswered(self) -> tuple[Actor, ...]:
+        """The parties that have not answered yet."""
+        return tuple(p for p in (Actor.BUYER, Actor.SELLER) if self.choice(p) is None)
+
+
+@dataclass(frozen=True)
+class DisputeFacts:
+    """Everything the engine needs to know of one dispute; times are aware UTC."""
+
+    policy: Policy
+    state: State
+    received: bool
+    currency: str
+    order_total: Decimal
+    opened_at: datetime
+    request: Terms  # the buyer's current request (the dispute form)
+    open_until: datetime  # O3: when the window to open (and so to reopen) closes
+    seller_responded_at: datetime | None = None
+    escalated_at: datetime | None = None
+    mediator_acted_at: datetime | None = None
+    closed_at: datetime | None = None
+    appealed: bool = False
+    open_requests: tuple[EvidenceRequestFacts, ...] = ()
+    decision: DecisionFacts | None = None
+    refund_status: RefundStatus | None = None
+    refund_due_at: datetime | None = None
+    return_status: ReturnStatus | None = None
+    return_due_at: datetime | None = None  # ship-by or confirm-by, as the status says
+    buyer_tier: str = "regular"
+
+    def requests_for(self, party: Actor) -> tuple[EvidenceRequestFacts, ...]:
+        """The open evidence requests addressed to `party`."""
+        return tuple(r for r in self.open_requests if r.party is party)

@@ -1,0 +1,1 @@
+"""Policy data files shipped with the engine (one TOML file per marketplace)."""

@@ -1,0 +1,186 @@
+"""What a person sees of a dispute's course: the progress bar (H3), M1 status, the queue (M7, M8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .calendar import add_business_days, add_days
+from .deadlines import next_deadline
+from .facts import DisputeFacts
+from .money import format_money
+from .policy import Policy
+from .vocabulary import (
+    Actor,
+    DeadlineKind,
+    MediationStatus,
+    RefundStatus,
+    ReturnStatus,
+    Stage,
+    State,
+)
+
+STAGES = tuple(Stage)
+
+
+@dataclass(frozen=True)
+class StageView:
+    """One step of the bar: done, current, upcoming or skipped."""
+
+    stage: Stage
+    status: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a dispute stands, what happens next, who must act and by when (H3)."""
+
+    stages: tuple[StageView, ...]
+    current: Stage | None
+    next_step: str
+    must_act: tuple[Actor, ...]
+    deadline_at: datetime | None
+    time_left: timedelta | None
+
+
+def mediation_status(facts: DisputeFacts) -> MediationStatus:
+    """What an escalated dispute waits for: the mediator, or one or both parties (M1)."""
+    waiting = {r.party for r in facts.open_requests}
+    # M6: once someone rejected, the mediator reconsiders; only its evidence requests wait on parties.
+    if facts.decision is not None and not facts.decision.someone_rejected:
+        waiting.update(facts.decision.unanswered)
+    if waiting == {Actor.BUYER, Actor.SELLER}:
+        return MediationStatus.WAITING_BOTH
+    if waiting == {Actor.BUYER}:
+        return MediationStatus.WAITING_BUYER
+    if waiting == {Actor.SELLER}:
+        return MediationStatus.WAITING_SELLER
+    return MediationStatus.PROCESSING
+
+
+def current_stage(facts: DisputeFacts) -> Stage | None:
+    """The stage the bar marks now; None once nothing is left to happen."""
+    match facts.state:
+        case State.AWAITING_SELLER:
+            return Stage.SELLER_RESPONSE
+        case State.NEGOTIATING:
+            return Stage.NEGOTIATION
+        case State.ESCALATED:
+            return Stage.DECISION if facts.decision else Stage.PLATFORM_REVIEW
+        case State.CLOSED if _money_still_moving(facts):
+            return Stage.REFUND
+    return None
+
+
+def _money_still_moving(facts: DisputeFacts) -> bool:
+    return facts.refund_status is RefundStatus.PENDING or facts.return_status in (
+        ReturnStatus.AWAITING_SHIPMENT,
+        ReturnStatus.SHIPPED,
+    )
+
+
+def _reached(facts: DisputeFacts) -> set[Stage]:
+    reached = {Stage.OPENED, Stage.SELLER_RESPONSE}
+    if facts.seller_responded_at or facts.state is State.NEGOTIATING:
+        reached.add(Stage.NEGOTIATION)
+    if facts.escalated_at:
+        reached.update({Stage.NEGOTIATION, Stage.PLATFORM_REVIEW})
+    if facts.decision:
+        reached.add(Stage.DECISION)
+    if facts.refund_status or facts.return_status:
+        reached.add(Stage.REFUND)
+    return reached
+
+
+def progress(facts: DisputeFacts, now: datetime) -> Progress:
+    """The progress bar's model: every stage's status, the next step, who acts, time left (H3)."""
+    current = current_stage(facts)
+    reached = _reached(facts)
+    finished = current is None
+    views = []
+    for stage in STAGES:
+        if stage is current:
+            status = "current"
+        elif finished or STAGES.index(stage) < STAGES.index(current or Stage.REFUND):
+            status = "done" if stage in reached else "skipped"
+        else:
+            status = "upcoming"
+        views.append(StageView(stage, status))
+    deadline = next_deadline(facts)
+    must_act = deadline.must_act if deadline else _who_acts_without_clock(facts)
+    at = deadline.at if deadline else None
+    if at is None and facts.refund_status is RefundStatus.PENDING:
+        at = facts.refund_due_at  # F1: nothing acts then, but it is the date the parties watch
+    return Progress(
+        tuple(views),
+        current,
+        next_step(facts),
+        must_act,
+        at,
+        max(at - now, timedelta(0)) if at else None,
+    )
+
+
+def _who_acts_without_clock(facts: DisputeFacts) -> tuple[Actor, ...]:
+    if facts.state is State.ESCALATED:
+        return (Actor.MEDIATOR,)
+    if facts.refund_status is RefundStatus.PENDING:
+        return (Actor.SELLER,)
+    return ()
+
+
+def next_step(facts: DisputeFacts) -> str:
+    """One sentence on what happens next, for both parties."""
+    policy, request = facts.policy, facts.request
+    amount = format_money(request.amount, facts.currency)
+    deadline = next_deadline(facts)
+    when = f"{deadline.at:%d %B %Y, %H:%M} UTC" if deadline else ""
+    if facts.state is State.AWAITING_SELLER:
+        return (
+            f"The seller accepts or rejects the request. Without an answer by {when}, "
+            f"the dispute closes in the buyer's favour and {amount} is refunded."
+        )
+    if facts.state is State.NEGOTIATING:
+        return f"Buyer and seller try to agree. Without agreement by {when}, the platform steps in."
+    if facts.state is State.ESCALATED:
+        status = mediation_status(facts)
+        if deadline and deadline.kind is DeadlineKind.DECISION_ANSWERS:
+            return f"Each party accepts a solution or rejects them by {when}."
+        if deadline:
+            return f"{status.label}: the evidence the mediator asked for is due by {when}."
+        return "The mediator is reviewing the evidence and will propose a decision."
+    if facts.return_status is ReturnStatus.AWAITING_SHIPMENT:
+        return f"The buyer ships the item back and enters the tracking number by {when}."
+    if facts.return_status is ReturnStatus.SHIPPED:
+        return f"The seller confirms the item arrived by {when}; then the refund is due."
+    if facts.refund_status is RefundStatus.PENDING and facts.refund_due_at:
+        return f"The refund is due by {facts.refund_due_at:%d %B %Y} UTC."
+    if facts.state is State.CANCELLED:
+        return f"Cancelled. The buyer can reopen it until {facts.open_until:%d %B %Y, %H:%M} UTC."
+    return f"Closed. A complaint can follow within {policy.appeal_days} days of closing."
+
+
+def mediator_due_at(facts: DisputeFacts) -> datetime | None:
+    """When the mediator must next act, for ordering the queue (M8); None if not escalated."""
+    if facts.state is not State.ESCALATED or facts.escalated_at is None:
+        return None
+    policy = facts.policy
+    dues = [add_days(facts.escalated_at, policy.final_resolution_days)]
+    contact_days = policy.first_contact_business_days.get(facts.buyer_tier)
+    if contact_days is not None and facts.mediator_acted_at is None:
+        dues.append(add_business_days(facts.escalated_at, contact_days))
+    deadline = next_deadline(facts)
+    if deadline is not None:
+        dues.append(deadline.at)
+    return min(dues)
+
+
+def first_contact_due(policy: Policy, escalated_at: datetime, tier: str) -> datetime | None:
+    """dhgate: when the resolution center must contact a member of `tier` (M8)."""
+    days = policy.first_contact_business_days.get(tier)
+    return add_business_days(escalated_at, days) if days is not None else None
+
+
+def buyer_is_suspicious(recent_disputes: int, policy: Policy) -> bool:
+    """Whether the buyer's recent dispute count is a warning sign for the mediator (M7)."""
+    return recent_disputes >= policy.buyer_warning_disputes

@@ -1,0 +1,112 @@
+"""Proposals between the parties (N2-N5) and the mediator's decision options (M4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .errors import FormInvalid, RuleViolation
+from .facts import Terms
+from .money import parse_amount
+from .vocabulary import Resolution
+
+COMMENT_MAX = 2000
+
+
+@dataclass(frozen=True)
+class ProposalForm:
+    """A validated proposal: terms and a comment."""
+
+    terms: Terms
+    comment: str
+
+
+def validate_terms(
+    resolution: object,
+    amount: object,
+    comment: object,
+    *,
+    total: Decimal,
+    currency: str,
+    received: bool,
+    allow_zero: bool = False,
+) -> ProposalForm:
+    """Check a proposal's fields; raise FormInvalid naming each wrong one (N2, O6, O7)."""
+    errors: dict[str, str] = {}
+    try:
+        chosen = Resolution(str(resolution))
+    except ValueError:
+        chosen = None
+        errors["resolution"] = "Choose Refund only or Return goods and refund."
+    if chosen is Resolution.RETURN_AND_REFUND and not received:
+        errors["resolution"] = "Return goods and refund needs goods the buyer received."
+    parsed: Decimal | None = None
+    try:
+        parsed = parse_amount(amount, currency, total, allow_zero=allow_zero)
+    except ValueError as exc:
+        errors["amount"] = str(exc)
+    text = str(comment or "").strip()
+    if len(text) > COMMENT_MAX:
+        errors["comment"] = f"Keep the comment under {COMMENT_MAX} characters."
+    if errors:
+        raise FormInvalid(errors)
+    assert chosen is not None and parsed is not None
+    return ProposalForm(Terms(chosen, parsed), text)
+
+
+def check_proposal_slot(
+    live: Iterable[Resolution], resolution: Resolution, *, replacing: Resolution | None = None
+) -> None:
+    """Refuse a proposal that would give a party two live ones of one resolution (N2).
+
+    `live` holds the resolutions of the party's live proposals; `replacing` is the resolution
+    of the proposal being changed (N3), whose slot is freed by the change.
+    """
+    taken = list(live)
+    if replacing is not None:
+        if replacing not in taken:
+            raise RuleViolation("N3", "That proposal is no longer live; reload the page.")
+        taken.remove(replacing)
+    if resolution in taken:
+        raise RuleViolation(
+            "N2",
+            f"You already have a live {resolution.label} proposal: change it instead of adding another.",
+        )
+    if len(taken) >= 2:
+        raise RuleViolation("N2", "Each party has at most two live proposals, one of each kind.")
+
+
+def validate_decision_options(
+    options: Sequence[tuple[object, object, object]],
+    *,
+    total: Decimal,
+    currency: str,
+    received: bool,
+) -> list[ProposalForm]:
+    """Check the mediator's one or two solutions (M4); a solution may grant nothing (0)."""
+    filled = [o for o in options if any(str(v or "").strip() for v in o[:2])]
+    if not 1 <= len(filled) <= 2:
+        raise FormInvalid({"options": "Offer one or two solutions."})
+    forms: list[ProposalForm] = []
+    errors: dict[str, str] = {}
+    for index, (resolution, amount, comment) in enumerate(filled, start=1):
+        try:
+            forms.append(
+                validate_terms(
+                    resolution,
+                    amount,
+                    comment,
+                    total=total,
+                    currency=currency,
+                    received=received,
+                    allow_zero=True,
+                )
+            )
+        except FormInvalid as exc:
+            errors.update({f"option{index}_{k}": v for k, v in exc.errors.items()})
+    if errors:
+        raise FormInvalid(errors)
+    if len(forms) == 2 and forms[0].terms == forms[1].terms:
+        raise FormInvalid({"options": "The two solutions are the same; offer one, or two different ones."})
+    return forms
