@@ -1,0 +1,1 @@
+"""Disputes: opening, negotiation, deadlines, and the dispute page."""

@@ -1,0 +1,73 @@
+"""An evidence item: the original's facts (E3) and its place in the locker."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dispute_engine import Actor
+from webapp.db import UTCDateTime, string_enum
+from webapp.extensions import db
+
+if TYPE_CHECKING:
+    from webapp.accounts.models import User
+
+
+class EvidenceKind(StrEnum):
+    """What an item is."""
+
+    PHOTO = "photo"
+    VIDEO = "video"
+    TEXT = "text"  # a pinned thread message (N7)
+
+
+class ProcessingStatus(StrEnum):
+    """Where an item is in the media pipeline."""
+
+    UPLOADED = "uploaded"
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class EvidenceItem(db.Model):
+    """One photo, video or pinned message in a dispute's locker; removal only hides it (E2)."""
+
+    __tablename__ = "evidence_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(32), unique=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"))
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    party: Mapped[Actor] = mapped_column(string_enum(Actor))
+    kind: Mapped[EvidenceKind] = mapped_column(string_enum(EvidenceKind))
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    duration_ms: Mapped[int | None]
+    storage_key: Mapped[str] = mapped_column(String(200))
+    caption: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ProcessingStatus] = mapped_column(string_enum(ProcessingStatus))
+    progress: Mapped[int] = mapped_column(default=0)
+    failure_reason: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    evidence_request_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_requests.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    __table_args__ = (Index("ix_evidence_items_dispute_sha", "dispute_id", "sha256"),)
+
+    uploader: Mapped[User] = relationship(foreign_keys=[uploader_id], lazy="joined")
+
+    @property
+    def is_removed(self) -> bool:
+        """Hidden from the locker (still kept, E2)."""
+        return self.removed_at is not None

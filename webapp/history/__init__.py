@@ -1,0 +1,1 @@
+"""The append-only history of every dispute (H1) and the notifications it sends (H2)."""

@@ -1,0 +1,1 @@
+"""Mediation: evidence requests, proposed and final decisions (M1-M8)."""

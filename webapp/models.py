@@ -1,0 +1,13 @@
+"""Imports every model module so the metadata (create_all, Alembic) sees every table.
+
+Append a line for each new module that defines models.
+"""
+
+from webapp import clock  # noqa: F401  (ClockSetting)
+from webapp.accounts import models as accounts_models  # noqa: F401
+from webapp.disputes import models as disputes_models  # noqa: F401
+from webapp.evidence import models as evidence_models  # noqa: F401
+from webapp.history import models as history_models  # noqa: F401
+from webapp.mediation import models as mediation_models  # noqa: F401
+from webapp.orders import models as orders_models  # noqa: F401
+from webapp.settlement import models as settlement_models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Orders: the purchases a dispute can be opened on."""

@@ -1,0 +1,60 @@
+"""An order as the dispute rules need it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dispute_engine import DEFAULT_POLICY, OrderFacts
+from webapp.db import Money, UTCDateTime
+from webapp.extensions import db
+
+if TYPE_CHECKING:
+    from webapp.accounts.models import User
+
+
+class Order(db.Model):
+    """A paid order: who bought what from whom, and where the parcel is."""
+
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    item_title: Mapped[str] = mapped_column(String(200))
+    item_price: Mapped[Decimal] = mapped_column(Money)
+    shipping_cost: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    paid_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    tracking_number: Mapped[str | None] = mapped_column(String(64))
+    tracking_status: Mapped[str] = mapped_column(String(120), default="")
+    protection_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    receipt_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    policy: Mapped[str] = mapped_column(String(40), default=DEFAULT_POLICY)
+
+    buyer: Mapped[User] = relationship(foreign_keys=[buyer_id], lazy="joined")
+    seller: Mapped[User] = relationship(foreign_keys=[seller_id], lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<Order {self.number}>"
+
+    @property
+    def total(self) -> Decimal:
+        """Item price plus shipping: the most a refund can be."""
+        return self.item_price + self.shipping_cost
+
+    def facts(self) -> OrderFacts:
+        """The order as the rules engine sees it."""
+        return OrderFacts(
+            total=self.total,
+            currency=self.currency,
+            dispatched_at=self.dispatched_at,
+            protection_ends_at=self.protection_ends_at,
+            receipt_confirmed_at=self.receipt_confirmed_at,
+        )

@@ -1,0 +1,1 @@
+"""What follows a decision: refunds (F1, F3) and returns of goods (F2)."""
