@@ -1,0 +1,322 @@
+"""`flask --app webapp demo seed`: demo people, orders for every opening case, disputes in every stage.
+
+Disputes are driven through the real services at past moments, so their histories and clocks
+are exactly what real use would have produced. Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import click
+from flask.cli import AppGroup
+from PIL import Image, ImageDraw
+from sqlalchemy import select
+
+from dispute_engine import Action, Actor
+from webapp.accounts.models import MembershipTier, Role, User
+from webapp.clock import clock_now
+from webapp.disputes import lifecycle, negotiation
+from webapp.disputes.models import Dispute
+from webapp.disputes.opening import open_dispute
+from webapp.disputes.pipeline import ActionContext, begin, settle_due_deadlines
+from webapp.evidence.services import Upload
+from webapp.extensions import db
+from webapp.mediation import services as mediation
+from webapp.orders.models import Order
+
+PASSWORD = "demo-password"
+PEOPLE = [
+    ("buyer@example.com", "Bea Buyer", Role.BUYER, MembershipTier.REGULAR),
+    ("seller@example.com", "Sam Seller", Role.SELLER, MembershipTier.REGULAR),
+    ("mediator@example.com", "Mo Mediator", Role.MEDIATOR, MembershipTier.REGULAR),
+    ("buyer2@example.com", "Bo Buyer", Role.BUYER, MembershipTier.SILVER),
+    ("seller2@example.com", "Sia Seller", Role.SELLER, MembershipTier.REGULAR),
+    ("bronze@example.com", "Bron Buyer", Role.BUYER, MembershipTier.BRONZE),
+    ("gold@example.com", "Goldie Buyer", Role.BUYER, MembershipTier.GOLD),
+]
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+def _people() -> dict[str, User]:
+    users = {}
+    for email, name, role, tier in PEOPLE:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, name=name, role=role, membership_tier=tier)
+            user.set_password(PASSWORD)
+            db.session.add(user)
+        users[email.split("@")[0]] = user
+    db.session.flush()
+    return users
+
+
+def demo_photo(label: str) -> Upload:
+    """A small JPEG with a caption, standing in for a buyer's phone photo."""
+    image = Image.new("RGB", (640, 480), (214, 222, 235))
+    ImageDraw.Draw(image).text((24, 24), label, fill=(20, 30, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    buffer.seek(0)
+    return Upload(buffer, f"{label.lower().replace(' ', '-')}.jpg")
+
+
+def _order(
+    number: str,
+    buyer: User,
+    seller: User,
+    title: str,
+    price: str,
+    now: datetime,
+    *,
+    dispatched_days_ago: float,
+    protection_ends_in_days: float,
+    receipt_days_ago: float | None = None,
+    policy: str = "aliexpress",
+) -> Order:
+    order = db.session.scalar(select(Order).where(Order.number == number))
+    if order is not None:
+        return order
+    order = Order(
+        number=number,
+        buyer_id=buyer.id,
+        seller_id=seller.id,
+        item_title=title,
+        item_price=Decimal(price),
+        shipping_cost=Decimal("4.50"),
+        currency="USD",
+        paid_at=now - timedelta(days=dispatched_days_ago + 2),
+        dispatched_at=now - timedelta(days=dispatched_days_ago),
+        tracking_number=f"LP{number.replace('-', '')}CN",
+        tracking_status="In transit",
+        protection_ends_at=now + timedelta(days=protection_ends_in_days),
+        receipt_confirmed_at=now - timedelta(days=receipt_days_ago) if receipt_days_ago is not None else None,
+        policy=policy,
+    )
+    db.session.add(order)
+    db.session.flush()
+    return order
+
+
+Step = Callable[[ActionContext], object]
+
+
+def _act(user: User, dispute_id: int, action: Action, at: datetime, step: Step) -> None:
+    step(begin(user, dispute_id, action, at, version=None))
+    db.session.flush()
+
+
+def _opened(order: Order, buyer: User, at: datetime, reason: str = "damaged_in_transit") -> int:
+    form = {
+        "received": "yes",
+        "reason": reason,
+        "resolution": "refund_only",
+        "amount": str(order.total),
+        "description": "The parcel arrived crushed and the item is cracked.",
+    }
+    return open_dispute(buyer, order.id, form, [demo_photo("Crushed box")], now=at).id
+
+
+def seed_disputes(u: dict[str, User], now: datetime) -> None:
+    """Disputes in every stage, each on its own order."""
+    ago = lambda days: now - timedelta(days=days)  # noqa: E731
+    buyer, seller, mediator = u["buyer"], u["seller"], u["mediator"]
+
+    def order(
+        n: str, title: str, opened_days_ago: float, policy: str = "aliexpress", who: User = buyer
+    ) -> Order:
+        return _order(
+            n,
+            who,
+            seller,
+            title,
+            "45.00",
+            now,
+            dispatched_days_ago=opened_days_ago + 12,
+            protection_ends_in_days=20,
+            receipt_days_ago=opened_days_ago + 1,
+            policy=policy,
+        )
+
+    # Awaiting the seller's answer.
+    _opened(order("D-2001", "Bluetooth speaker", 1), buyer, ago(1))
+    # Negotiating: the seller rejected with a counter-offer.
+    d = _opened(order("D-2002", "Desk lamp", 3), buyer, ago(3))
+    _act(
+        seller,
+        d,
+        Action.REJECT_REQUEST,
+        ago(2),
+        lambda c: negotiation.reject_request(
+            c, {"resolution": "refund_only", "amount": "10.00", "comment": "A partial refund is fair."}
+        ),
+    )
+    # Escalated by the clock: the platform is processing.
+    d = _opened(order("D-2003", "Phone case", 9), buyer, ago(9))
+    _act(seller, d, Action.REJECT_REQUEST, ago(8), lambda c: negotiation.reject_request(c, {}))
+    # Escalated and waiting for the buyer's evidence.
+    d = _opened(order("D-2004", "Smartwatch", 9, who=u["buyer2"]), u["buyer2"], ago(9), "quality_problem")
+    _act(seller, d, Action.REJECT_REQUEST, ago(8), lambda c: negotiation.reject_request(c, {}))
+    _act(
+        mediator,
+        d,
+        Action.REQUEST_EVIDENCE,
+        ago(1),
+        lambda c: mediation.request_evidence(
+            c, "buyer", "A video of the watch on its charger beside another device that charges.", None
+        ),
+    )
+    # The mediator proposed two solutions; both parties are to answer.
+    d = _opened(order("D-2005", "Headphones", 10), buyer, ago(10), "quality_problem")
+    _act(seller, d, Action.REJECT_REQUEST, ago(9), lambda c: negotiation.reject_request(c, {}))
+    _act(
+        mediator,
+        d,
+        Action.PROPOSE_DECISION,
+        ago(1),
+        lambda c: mediation.propose_decision(
+            c,
+            [
+                ("refund_only", "24.75", "Keep the item"),
+                ("return_and_refund", "49.50", "Return at your cost"),
+            ],
+            "The video shows one ear cup is silent.",
+        ),
+    )
+    # Closed because the seller never answered: the refund is pending.
+    _opened(order("D-2006", "Backpack", 8), buyer, ago(8))
+    # Agreed on a return: the buyer has to ship the item back.
+    d = _opened(order("D-2007", "Running shoes", 4), buyer, ago(4), "not_as_described")
+    _act(
+        seller,
+        d,
+        Action.REJECT_REQUEST,
+        ago(3),
+        lambda c: negotiation.reject_request(
+            c,
+            {"resolution": "return_and_refund", "amount": "49.50", "comment": "Send them back, full refund."},
+        ),
+    )
+    proposal_id = db.session.get_one(Dispute, d).live_proposals(Actor.SELLER)[0].id
+    _act(buyer, d, Action.ACCEPT_PROPOSAL, ago(2), lambda c: negotiation.accept_proposal(c, proposal_id))
+    # Cancelled by the buyer; it can be reopened.
+    d = _opened(order("D-2008", "Coffee grinder", 2), buyer, ago(2))
+    _act(buyer, d, Action.CANCEL, ago(1), lifecycle.cancel)
+    # dhgate disputes escalated by hand, for members of each tier (the queue's SLA times differ).
+    for number, who in (("D-2101", u["gold"]), ("D-2102", buyer), ("D-2103", u["bronze"])):
+        d = _opened(order(number, "Unbranded smartphone", 6, "dhgate", who), who, ago(6), "quality_problem")
+        _act(seller, d, Action.REJECT_REQUEST, ago(5.5), lambda c: negotiation.reject_request(c, {}))
+        _act(who, d, Action.ESCALATE, ago(0.5), lifecycle.escalate_by_hand)
+
+
+def seed_opening_cases(u: dict[str, User], now: datetime) -> None:
+    """Orders covering every opening case of O2, O3 and O5, plus dhgate orders for each tier."""
+    buyer, seller = u["buyer"], u["seller"]
+    _order(
+        "D-1001",
+        buyer,
+        seller,
+        "Wireless earbuds (too early to dispute)",
+        "29.90",
+        now,
+        dispatched_days_ago=3,
+        protection_ends_in_days=40,
+    )
+    _order(
+        "D-1002",
+        buyer,
+        seller,
+        "Ceramic teapot (received broken)",
+        "38.00",
+        now,
+        dispatched_days_ago=20,
+        protection_ends_in_days=30,
+        receipt_days_ago=2,
+    )
+    _order(
+        "D-1003",
+        buyer,
+        seller,
+        "Phone charger (window closed)",
+        "12.00",
+        now,
+        dispatched_days_ago=60,
+        protection_ends_in_days=-10,
+        receipt_days_ago=20,
+    )
+    _order(
+        "D-1004",
+        buyer,
+        seller,
+        "Winter jacket (never arrived, protection ended)",
+        "64.00",
+        now,
+        dispatched_days_ago=50,
+        protection_ends_in_days=-2,
+    )
+    _order(
+        "D-1005",
+        buyer,
+        seller,
+        "Board game (in transit, protection running)",
+        "25.00",
+        now,
+        dispatched_days_ago=15,
+        protection_ends_in_days=10,
+    )
+    _order(
+        "D-1006",
+        u["buyer2"],
+        u["seller2"],
+        "Yoga mat",
+        "19.00",
+        now,
+        dispatched_days_ago=14,
+        protection_ends_in_days=15,
+        receipt_days_ago=1,
+    )
+    for tier, who in (
+        ("regular", buyer),
+        ("bronze", u["bronze"]),
+        ("silver", u["buyer2"]),
+        ("gold", u["gold"]),
+    ):
+        _order(
+            f"H-{tier}",
+            who,
+            u["seller2"],
+            f"Unbranded tablet ({tier} member)",
+            "80.00",
+            now,
+            dispatched_days_ago=14,
+            protection_ends_in_days=15,
+            receipt_days_ago=1,
+            policy="dhgate",
+        )
+
+
+def seed() -> None:
+    """Create what is missing of the demo data, in one transaction."""
+    now = clock_now(db.session)
+    people = _people()
+    if db.session.scalar(select(Order.id).where(Order.number == "D-1001")) is None:
+        seed_opening_cases(people, now)
+    if db.session.scalar(select(Order.id).where(Order.number == "D-2001")) is None:
+        seed_disputes(people, now)
+    for dispute in db.session.scalars(select(Dispute)):
+        settle_due_deadlines(dispute, now)
+    db.session.commit()
+
+
+@demo_cli.command("seed")
+def seed_command() -> None:
+    """Load the demo people, orders and disputes (safe to run again)."""
+    seed()
+    click.echo(
+        f"Demo data ready. Log in as buyer@example.com, seller@example.com or "
+        f"mediator@example.com with the password {PASSWORD!r}."
+    )

@@ -1,0 +1,174 @@
+"""Use cases that move the dispute itself: change, escalate, cancel, reopen, appeal (N1, N6, C1-C3)."""
+
+from __future__ import annotations
+
+from dispute_engine import (
+    NOTHING,
+    Actor,
+    FormInvalid,
+    Outcome,
+    RuleViolation,
+    State,
+    format_money,
+    validate_request,
+)
+from webapp.disputes.closing import close, escalate
+from webapp.disputes.models import Proposal, ProposalStatus
+from webapp.disputes.pipeline import ActionContext, changed
+from webapp.extensions import db
+from webapp.history.record import record
+
+APPEAL_REASONS = {
+    "result": "Unhappy with the result",
+    "mediator": "Unhappy with the mediator's work",
+}
+APPEAL_DESCRIPTION_MAX = 4000
+
+
+def change_dispute(ctx: ActionContext, form: dict[str, str]) -> None:
+    """The buyer changes reason, resolution, amount or description before escalation (N6)."""
+    dispute = ctx.dispute
+    request = validate_request(
+        dispute.order.facts(),
+        ctx.now,
+        received=dispute.received,
+        reason=form.get("reason"),
+        resolution=form.get("resolution"),
+        amount=form.get("amount"),
+        description=form.get("description"),
+        evidence_count=0,
+        require_evidence=False,
+    )
+    before = {
+        "reason": dispute.reason.value,
+        "resolution": dispute.resolution.value,
+        "amount": str(dispute.amount),
+    }
+    terms_changed = (request.resolution, request.amount) != (dispute.resolution, dispute.amount)
+    if terms_changed:
+        # The request is also the buyer's standing proposal: replace it, keep the old in the history.
+        for proposal in dispute.live_proposals(Actor.BUYER):
+            if proposal.resolution in (dispute.resolution, request.resolution):
+                proposal.status = ProposalStatus.SUPERSEDED
+                proposal.answered_at = ctx.now
+        db.session.add(
+            Proposal(
+                dispute=dispute,
+                party=Actor.BUYER,
+                author_id=ctx.user.id,
+                resolution=request.resolution,
+                amount=request.amount,
+                comment=request.description,
+                status=ProposalStatus.PENDING,
+                created_at=ctx.now,
+            )
+        )
+    dispute.reason, dispute.resolution = request.reason, request.resolution
+    dispute.amount, dispute.description = request.amount, request.description
+    record(
+        dispute,
+        actor=ctx.actor,
+        user=ctx.user,
+        action="dispute_changed",
+        at=ctx.now,
+        rule="N6",
+        summary=(
+            f"The buyer changed the dispute: {request.reason.value.replace('_', ' ')}; "
+            f"{request.resolution.label}, {format_money(request.amount, dispute.currency)}."
+        ),
+        data={"before": before},
+    )
+    changed(dispute, ctx.now)
+
+
+def escalate_by_hand(ctx: ActionContext) -> None:
+    """The buyer presses Escalate where the policy has the button (N1, dhgate)."""
+    escalate(
+        ctx.dispute,
+        at=ctx.now,
+        actor=ctx.actor,
+        user=ctx.user,
+        rule="N1",
+        summary="The buyer escalated the dispute to the platform.",
+    )
+
+
+def cancel(ctx: ActionContext) -> None:
+    """The buyer withdraws: no refund before escalation; after it, the money goes to the seller (C1)."""
+    escalated = ctx.dispute.state is State.ESCALATED
+    close(
+        ctx.dispute,
+        Outcome.ARBITRATION_CANCELLED if escalated else Outcome.CANCELLED,
+        NOTHING,
+        at=ctx.now,
+        actor=ctx.actor,
+        user=ctx.user,
+        rule="C1",
+        summary="The buyer cancelled the arbitration." if escalated else "The buyer cancelled the dispute.",
+    )
+
+
+def reopen(ctx: ActionContext) -> None:
+    """The buyer reopens a cancelled dispute while the opening window is open (C2); clocks restart."""
+    dispute = ctx.dispute
+    dispute.state = State.AWAITING_SELLER
+    dispute.opened_at = ctx.now
+    dispute.seller_responded_at = None
+    dispute.closed_at = None
+    dispute.outcome = dispute.outcome_resolution = dispute.outcome_amount = None
+    dispute.outcome_comment = ""
+    db.session.add(
+        Proposal(
+            dispute=dispute,
+            party=Actor.BUYER,
+            author_id=ctx.user.id,
+            resolution=dispute.resolution,
+            amount=dispute.amount,
+            comment=dispute.description,
+            status=ProposalStatus.PENDING,
+            created_at=ctx.now,
+        )
+    )
+    record(
+        dispute,
+        actor=ctx.actor,
+        user=ctx.user,
+        action="reopened",
+        at=ctx.now,
+        rule="C2",
+        summary="The buyer reopened the dispute; the seller's clock starts again.",
+    )
+    changed(dispute, ctx.now)
+
+
+def appeal(ctx: ActionContext, reason: str, description: str) -> None:
+    """The buyer submits a complaint: the dispute goes back to a mediator (C3)."""
+    errors = {}
+    if reason not in APPEAL_REASONS:
+        errors["appeal_reason"] = "Choose why you are complaining."
+    text = (description or "").strip()
+    if not text:
+        errors["appeal_description"] = "Describe what went wrong."
+    elif len(text) > APPEAL_DESCRIPTION_MAX:
+        errors["appeal_description"] = f"Keep it under {APPEAL_DESCRIPTION_MAX} characters."
+    if errors:
+        raise FormInvalid(errors)
+    dispute = ctx.dispute
+    if dispute.appealed_at is not None:
+        raise RuleViolation("C3", "A complaint can be submitted once per order, and it was.")
+    dispute.appealed_at = ctx.now
+    dispute.appeal_reason = reason
+    dispute.appeal_description = text
+    dispute.outcome = dispute.outcome_resolution = dispute.outcome_amount = None
+    dispute.closed_at = None
+    escalate(
+        dispute,
+        at=ctx.now,
+        actor=ctx.actor,
+        user=ctx.user,
+        rule="C3",
+        summary=(
+            f"The buyer submitted a complaint ({APPEAL_REASONS[reason]}): "
+            "the dispute goes back to a mediator."
+        ),
+    )

@@ -1,0 +1,193 @@
+"""Use cases between buyer and seller: answer, propose, change, accept, reject, talk (S2-S3, N2-N7)."""
+
+from __future__ import annotations
+
+from dispute_engine import (
+    Actor,
+    FormInvalid,
+    Outcome,
+    ProposalForm,
+    RuleViolation,
+    State,
+    check_proposal_slot,
+    validate_terms,
+)
+from webapp.disputes.closing import close, describe_terms
+from webapp.disputes.models import Message, Proposal, ProposalStatus
+from webapp.disputes.pipeline import ActionContext, StaleDispute, changed
+from webapp.extensions import db
+from webapp.history.record import record
+
+MESSAGE_MAX = 4000
+
+
+def _proposal_form(ctx: ActionContext, form: dict[str, str]) -> ProposalForm:
+    order = ctx.dispute.order
+    return validate_terms(
+        form.get("resolution"),
+        form.get("amount"),
+        form.get("comment"),
+        total=order.total,
+        currency=order.currency,
+        received=ctx.dispute.received,
+    )
+
+
+def _new_proposal(ctx: ActionContext, form: dict[str, str], supersedes: Proposal | None = None) -> Proposal:
+    proposal_form = _proposal_form(ctx, form)
+    live = [p.resolution for p in ctx.dispute.live_proposals(ctx.actor)]
+    check_proposal_slot(
+        live, proposal_form.terms.resolution, replacing=supersedes.resolution if supersedes else None
+    )
+    if supersedes is not None:
+        supersedes.status = ProposalStatus.SUPERSEDED
+        supersedes.answered_at = ctx.now
+    proposal = Proposal(
+        dispute=ctx.dispute,
+        party=ctx.actor,
+        author_id=ctx.user.id,
+        resolution=proposal_form.terms.resolution,
+        amount=proposal_form.terms.amount,
+        comment=proposal_form.comment,
+        status=ProposalStatus.PENDING,
+        supersedes_id=supersedes.id if supersedes else None,
+        created_at=ctx.now,
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    return proposal
+
+
+def _proposal_of(ctx: ActionContext, proposal_id: int, party: Actor) -> Proposal:
+    proposal = next((p for p in ctx.dispute.proposals if p.id == proposal_id), None)
+    if proposal is None or proposal.party is not party:
+        raise RuleViolation("N4", "That proposal is not one you can act on here.")
+    if proposal.status is ProposalStatus.SUPERSEDED:
+        raise StaleDispute(
+            f"The {party.value} changed that proposal before you answered it. Nothing was done: "
+            "look at the new proposal and decide."
+        )
+    if not proposal.is_live:
+        raise StaleDispute("That proposal is no longer on the table. Nothing was done.")
+    return proposal
+
+
+def reject_request(ctx: ActionContext, form: dict[str, str]) -> Proposal | None:
+    """The seller rejects the buyer's request, with or without a proposal of its own (S3)."""
+    counter = None
+    if form.get("resolution") or form.get("amount"):
+        counter = _new_proposal(ctx, form)
+    for proposal in ctx.dispute.live_proposals(Actor.BUYER):
+        proposal.status = ProposalStatus.REJECTED
+        proposal.answered_at = ctx.now
+    ctx.dispute.state = State.NEGOTIATING
+    ctx.dispute.seller_responded_at = ctx.now
+    offer = f" and proposed {describe_terms(counter.terms, ctx.dispute.currency)}" if counter else ""
+    record(
+        ctx.dispute,
+        actor=ctx.actor,
+        user=ctx.user,
+        action="request_rejected",
+        at=ctx.now,
+        rule="S3",
+        summary=f"The seller rejected the buyer's request{offer}.",
+    )
+    changed(ctx.dispute, ctx.now)
+    return counter
+
+
+def accept_proposal(ctx: ActionContext, proposal_id: int) -> None:
+    """Accept one of the other party's live proposals: the dispute closes on it (S2, N4)."""
+    proposal = _proposal_of(ctx, proposal_id, ctx.actor.other_party)
+    seller_answering = ctx.dispute.state is State.AWAITING_SELLER
+    proposal.status = ProposalStatus.ACCEPTED
+    proposal.answered_at = ctx.now
+    close(
+        ctx.dispute,
+        Outcome.SELLER_ACCEPTED if seller_answering else Outcome.AGREED,
+        proposal.terms,
+        at=ctx.now,
+        actor=ctx.actor,
+        user=ctx.user,
+        summary=f"The {ctx.actor.value} accepted the {proposal.party.value}'s proposal.",
+        rule="S2" if seller_answering else "N4",
+    )
+
+
+def reject_proposal(ctx: ActionContext, proposal_id: int) -> None:
+    """Reject one of the other party's proposals; the clock keeps running (N5)."""
+    proposal = _proposal_of(ctx, proposal_id, ctx.actor.other_party)
+    if proposal.status is not ProposalStatus.PENDING:
+        raise RuleViolation("N5", "That proposal was already rejected.")
+    proposal.status = ProposalStatus.REJECTED
+    proposal.answered_at = ctx.now
+    record(
+        ctx.dispute,
+        actor=ctx.actor,
+        user=ctx.user,
+        action="proposal_rejected",
+        at=ctx.now,
+        rule="N5",
+        summary=f"The {ctx.actor.value} rejected {describe_terms(proposal.terms, ctx.dispute.currency)}.",
+    )
+    changed(ctx.dispute, ctx.now)
+
+
+def add_proposal(ctx: ActionContext, form: dict[str, str]) -> Proposal:
+    """Add a solution of the other resolution kind (N2 "Add solution")."""
+    proposal = _new_proposal(ctx, form)
+    record(
+        ctx.dispute,
+        actor=ctx.actor,
+        user=ctx.user,
+        action="proposal_added",
+        at=ctx.now,
+        rule="N2",
+        summary=f"The {ctx.actor.value} proposed {describe_terms(proposal.terms, ctx.dispute.currency)}.",
+    )
+    changed(ctx.dispute, ctx.now)
+    return proposal
+
+
+def change_proposal(ctx: ActionContext, proposal_id: int, form: dict[str, str]) -> Proposal:
+    """Replace one's own live proposal; the old one stays in the history (N3)."""
+    old = _proposal_of(ctx, proposal_id, ctx.actor)
+    proposal = _new_proposal(ctx, form, supersedes=old)
+    record(
+        ctx.dispute,
+        actor=ctx.actor,
+        user=ctx.user,
+        action="proposal_changed",
+        at=ctx.now,
+        rule="N3",
+        summary=(
+            f"The {ctx.actor.value} changed a proposal from "
+            f"{describe_terms(old.terms, ctx.dispute.currency)} "
+            f"to {describe_terms(proposal.terms, ctx.dispute.currency)}."
+        ),
+    )
+    changed(ctx.dispute, ctx.now)
+    return proposal
+
+
+def send_message(ctx: ActionContext, body: str) -> Message:
+    """Add a line to the negotiation thread (N7); it does not make anyone's form stale."""
+    text = (body or "").strip()
+    if not text:
+        raise FormInvalid({"body": "Write a message first."})
+    if len(text) > MESSAGE_MAX:
+        raise FormInvalid({"body": f"Keep a message under {MESSAGE_MAX} characters."})
+    message = Message(
+        dispute_id=ctx.dispute.id, author_id=ctx.user.id, party=ctx.actor, body=text, created_at=ctx.now
+    )
+    db.session.add(message)
+    record(
+        ctx.dispute,
+        actor=ctx.actor,
+        user=ctx.user,
+        action="message",
+        at=ctx.now,
+        rule="N7",
+        summary=f"The {ctx.actor.value} sent a message in the negotiation thread.",
+    )
+    return message

@@ -1,0 +1,118 @@
+"""Use case: the buyer opens a dispute on an order (O1-O8)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from dispute_engine import Actor, RuleViolation, State, check_can_open, format_money, validate_request
+from webapp.disputes.models import Dispute, Proposal, ProposalStatus
+from webapp.disputes.pipeline import changed
+from webapp.evidence.services import Upload, check_uploads, store_uploads
+from webapp.extensions import db
+from webapp.history.record import record
+from webapp.orders.models import Order
+from webapp.policies import policy_named
+
+if TYPE_CHECKING:
+    from webapp.accounts.models import User
+
+
+class OrderNotFound(LookupError):
+    """No such order, or not one this person bought or sold."""
+
+
+def order_for(user: User, order_id: int) -> Order:
+    """The order if the user is its buyer or seller."""
+    order = db.session.get(Order, order_id)
+    if order is None or user.id not in (order.buyer_id, order.seller_id):
+        raise OrderNotFound(order_id)
+    return order
+
+
+def has_dispute(order: Order) -> bool:
+    """Whether a dispute already exists on this order (O1)."""
+    return bool(db.session.scalar(select(exists().where(Dispute.order_id == order.id))))
+
+
+def check_opening(user: User, order: Order, now: datetime) -> None:
+    """Raise RuleViolation unless `user` may open a dispute on `order` now (O1-O3)."""
+    check_can_open(
+        order.facts(),
+        policy_named(order.policy),
+        now,
+        is_buyer=user.id == order.buyer_id,
+        has_dispute=has_dispute(order),
+    )
+
+
+def open_dispute(
+    user: User, order_id: int, form: dict[str, str], uploads: list[Upload], *, now: datetime
+) -> Dispute:
+    """Open a dispute with the buyer's request as its first proposal, and store its evidence."""
+    order = order_for(user, order_id)
+    check_opening(user, order, now)
+    request = validate_request(
+        order.facts(),
+        now,
+        received=form.get("received"),
+        reason=form.get("reason"),
+        resolution=form.get("resolution"),
+        amount=form.get("amount"),
+        description=form.get("description"),
+        evidence_count=len(uploads),
+    )
+    check_uploads(uploads)
+    dispute = Dispute(
+        order_id=order.id,
+        policy=order.policy,
+        state=State.AWAITING_SELLER,
+        received=request.received,
+        reason=request.reason,
+        resolution=request.resolution,
+        amount=request.amount,
+        currency=order.currency,
+        description=request.description,
+        opened_at=now,
+        updated_at=now,
+    )
+    db.session.add(dispute)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # Two tabs submitted at once: the unique order_id let only one through (O1).
+        raise RuleViolation("O1", "This order already has a dispute.") from None
+    dispute.order = order
+    db.session.add(
+        Proposal(
+            dispute_id=dispute.id,
+            party=Actor.BUYER,
+            author_id=user.id,
+            resolution=request.resolution,
+            amount=request.amount,
+            comment=request.description,
+            status=ProposalStatus.PENDING,
+            created_at=now,
+        )
+    )
+    items = store_uploads(dispute, user, Actor.BUYER, uploads, now=now)
+    record(
+        dispute,
+        actor=Actor.BUYER,
+        user=user,
+        action="opened",
+        at=now,
+        rule="O4",
+        summary=(
+            f"The buyer opened a dispute: {request.reason.value.replace('_', ' ')}; "
+            f"{request.resolution.label}, {format_money(request.amount, order.currency)}; "
+            f"{len(items)} evidence file(s)."
+        ),
+        data={"evidence": [i.sha256 for i in items]},
+    )
+    changed(dispute, now)
+    return dispute

@@ -1,0 +1,84 @@
+"""What the dispute page shows to whom: one context builder for every part of the page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from dispute_engine import (
+    REASONS,
+    Action,
+    Actor,
+    MediationStatus,
+    State,
+    allowed_actions,
+    format_money,
+    mediation_status,
+    progress,
+    reasons_for,
+)
+from webapp.disputes.facts import active_refund, active_return, current_decision, dispute_facts, open_requests
+from webapp.disputes.lifecycle import APPEAL_REASONS
+from webapp.disputes.models import Dispute, Message
+from webapp.evidence.models import EvidenceItem
+from webapp.extensions import db
+from webapp.history.models import Event
+from webapp.mediation.records import party_records
+from webapp.policies import policy_named
+
+
+def thread_visible(dispute: Dispute, actor: Actor) -> bool:
+    """Parties read their thread; the mediator only where the policy lets it (N7)."""
+    return actor is not Actor.MEDIATOR or policy_named(dispute.policy).mediator_reads_thread
+
+
+def page_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+    """Everything the dispute page renders for `actor` at `now`."""
+    facts = dispute_facts(dispute)
+    messages = (
+        list(db.session.scalars(select(Message).where(Message.dispute_id == dispute.id).order_by(Message.id)))
+        if thread_visible(dispute, actor)
+        else []
+    )
+    evidence = [
+        item
+        for item in db.session.scalars(
+            select(EvidenceItem).where(EvidenceItem.dispute_id == dispute.id).order_by(EvidenceItem.id)
+        )
+        if actor is Actor.MEDIATOR or not item.is_removed
+    ]
+    events = list(
+        db.session.scalars(
+            select(Event).where(Event.dispute_id == dispute.id).order_by(Event.at.desc(), Event.id.desc())
+        )
+    )
+    return {
+        "A": Action,
+        "dispute": dispute,
+        "order": dispute.order,
+        "actor": actor,
+        "facts": facts,
+        "now": now,
+        "allowed": allowed_actions(facts, actor, now),
+        "progress": progress(facts, now),
+        "mediation_status": mediation_status(facts) if dispute.state is State.ESCALATED else None,
+        "MediationStatus": MediationStatus,
+        "live_proposals": dispute.live_proposals(),
+        "past_proposals": [p for p in dispute.proposals if not p.is_live],
+        "messages": messages,
+        "thread_visible": thread_visible(dispute, actor),
+        "evidence": evidence,
+        "events": events,
+        "requests": open_requests(dispute),
+        "decision": current_decision(dispute),
+        "refund": active_refund(dispute),
+        "return_": active_return(dispute),
+        "reason_label": REASONS[dispute.reason].label,
+        "reasons": reasons_for(dispute.received),
+        "appeal_reasons": APPEAL_REASONS,
+        "money": lambda amount: format_money(amount, dispute.currency),
+        "policy": policy_named(dispute.policy),
+        "records": party_records(dispute, now) if actor is Actor.MEDIATOR else None,
+    }
