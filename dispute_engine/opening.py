@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from .calendar import add_days
-from .errors import FormInvalid, RuleViolation
+from .errors import FormInvalid, NotPermitted, RuleViolation
 from .money import parse_amount
 from .policy import Policy
 from .reasons import REASONS, Reason
@@ -52,7 +52,7 @@ def check_can_open(
 ) -> None:
     """Raise RuleViolation unless this person may open a dispute on this order now (O1-O3)."""
     if not is_buyer:
-        raise RuleViolation("O1", "Only the order's buyer can open a dispute on it.")
+        raise NotPermitted("O1", "Only the order's buyer can open a dispute on it.")
     if has_dispute:
         raise RuleViolation(
             "O1", "This order already has a dispute. Open it from the order to see where it stands."

@@ -69,6 +69,16 @@ def from_env(instance_path: str, environ: Mapping[str, str] | None = None) -> di
         # re-renders: tie the token to the session instead of a one-hour lifetime.
         "WTF_CSRF_TIME_LIMIT": None,
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Deadlines: the embedded default ticks in a thread; production runs the clock: process.
+        "RUN_CLOCK_THREAD": flag(env.get("RUN_CLOCK_THREAD")),
+        # Extra marketplace policies: a folder of *.toml files read at start-up.
+        "POLICY_DIR": env.get("POLICY_DIR") or "",
+        # Evidence storage: S3-compatible when S3_BUCKET is set, local disk otherwise.
+        "S3_BUCKET": env.get("S3_BUCKET") or "",
+        "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL") or "",
+        "S3_REGION": env.get("S3_REGION") or env.get("AWS_REGION") or "",
+        "MAX_PHOTO_BYTES": int(env.get("MAX_PHOTO_BYTES") or 20 * 1024 * 1024),
+        "MAX_VIDEO_BYTES": int(env.get("MAX_VIDEO_BYTES") or 500 * 1024 * 1024),
     }
 
 

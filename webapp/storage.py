@@ -10,7 +10,7 @@ _KEY = "evidence_storage"
 
 
 def init_app(app: Flask) -> None:
-    """Create the storage backend for this app and close it when the app goes away."""
+    """Create the storage backend this app keeps its evidence in."""
     settings = {k: str(v) for k, v in app.config.items() if isinstance(v, str | int) and k.isupper()}
     app.extensions[_KEY] = storage_from_settings(settings)
 

@@ -18,13 +18,17 @@ def test_login_page_has_the_form(client: Any) -> None:
     assert 'value="Log in"' in html
 
 
-def test_login_then_home_greets_user(client: Any, auth: Any, make_user: Any) -> None:
+def test_login_then_home_leads_each_role_to_its_work(client: Any, auth: Any, make_user: Any) -> None:
     make_user(role="seller", email="sam@example.com", name="Sam")
     response = auth.login("sam@example.com")
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
-    home = client.get("/")
-    assert "Hello, Sam (seller)" in home.get_data(as_text=True)
+    orders = client.get("/", follow_redirects=True)
+    assert "My orders" in orders.get_data(as_text=True) and "Sam" in orders.get_data(as_text=True)
+    auth.logout()
+    make_user(role="mediator", email="mo@example.com")
+    auth.login("mo@example.com")
+    assert client.get("/").headers["Location"] == "/mediation"
 
 
 def test_email_is_case_insensitive(auth: Any, make_user: Any) -> None:
@@ -43,7 +47,7 @@ def test_wrong_credentials_rerender_form(
     response = auth.login(email, password)
     assert response.status_code == 400
     assert "Email or password is wrong." in response.get_data(as_text=True)
-    assert client.get("/").status_code == 303
+    assert client.get("/orders").status_code == 303
 
 
 def test_empty_form_is_400(client: Any) -> None:
@@ -55,17 +59,17 @@ def test_empty_form_is_400(client: Any) -> None:
 def test_logout(client: Any, auth: Any, make_user: Any) -> None:
     user = make_user()
     auth.login_as(user)
-    assert client.get("/").status_code == 200
+    assert client.get("/orders").status_code == 200
     response = auth.logout()
     assert response.status_code == 303
     assert response.headers["Location"] == "/login"
     assert "You are logged out." in client.get("/login").get_data(as_text=True)
-    assert client.get("/").status_code == 303
+    assert client.get("/orders").status_code == 303
 
 
 def test_logout_button_in_header(client: Any, auth: Any, make_user: Any) -> None:
     auth.login_as(make_user(name="Lena"))
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/orders").get_data(as_text=True)
     assert 'action="/logout"' in html
     assert ">Log out</button>" in html
     assert "Lena" in html
@@ -126,7 +130,7 @@ class TestWithCsrf:
         response = client.post("/logout")
         assert response.status_code == 400
         assert "This form has expired" in response.get_data(as_text=True)
-        assert client.get("/").status_code == 200
+        assert client.get("/orders").status_code == 200
 
     def test_body_carries_token_for_htmx(self, client: Any) -> None:
         html = client.get("/login").get_data(as_text=True)
