@@ -56,13 +56,19 @@ def _redis_reachable() -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip `postgres` tests on SQLite runs and `redis` tests when Redis is down."""
+    """Run `postgres` tests only on PostgreSQL, `sqlite` ones only on SQLite; skip `redis` ones without Redis.
+
+    Tests for the other database are deselected, not skipped: each run says what it ran.
+    """
     configured = os.environ.get("TEST_DATABASE_URL") or ""
     on_postgres = configured.startswith(("postgres://", "postgresql"))
+    other = "sqlite" if on_postgres else "postgres"
+    deselected = [item for item in items if item.get_closest_marker(other)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
     redis_up: bool | None = None
     for item in items:
-        if item.get_closest_marker("postgres") and not on_postgres:
-            item.add_marker(pytest.mark.skip(reason="needs TEST_DATABASE_URL on PostgreSQL"))
         if item.get_closest_marker("redis"):
             if redis_up is None:
                 redis_up = _redis_reachable()

@@ -9,10 +9,10 @@ from sqlalchemy import text
 from webapp.extensions import db
 
 
+@pytest.mark.sqlite
 def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(app: Flask) -> None:
     with app.app_context():
-        if db.engine.dialect.name != "sqlite":
-            pytest.skip("SQLite-only pragmas")
+        assert db.engine.dialect.name == "sqlite"
         with db.engine.connect() as connection:
             assert connection.scalar(text("PRAGMA journal_mode")) == "wal"
             assert connection.scalar(text("PRAGMA foreign_keys")) == 1
