@@ -13,9 +13,8 @@ from dispute_engine import (
     validate_request,
 )
 from webapp.disputes.closing import close, escalate
-from webapp.disputes.models import Proposal, ProposalStatus
+from webapp.disputes.models import ProposalStatus
 from webapp.disputes.pipeline import ActionContext, changed
-from webapp.extensions import db
 from webapp.history.record import record
 
 APPEAL_REASONS = {
@@ -51,20 +50,10 @@ def change_dispute(ctx: ActionContext, form: dict[str, str]) -> None:
             if proposal.resolution in (dispute.resolution, request.resolution):
                 proposal.status = ProposalStatus.SUPERSEDED
                 proposal.answered_at = ctx.now
-        db.session.add(
-            Proposal(
-                dispute=dispute,
-                party=Actor.BUYER,
-                author_id=ctx.user.id,
-                resolution=request.resolution,
-                amount=request.amount,
-                comment=request.description,
-                status=ProposalStatus.PENDING,
-                created_at=ctx.now,
-            )
-        )
     dispute.reason, dispute.resolution = request.reason, request.resolution
     dispute.amount, dispute.description = request.amount, request.description
+    if terms_changed:
+        dispute.table_the_request(ctx.user.id, ctx.now)
     record(
         dispute,
         actor=ctx.actor,
@@ -117,18 +106,7 @@ def reopen(ctx: ActionContext) -> None:
     dispute.closed_at = None
     dispute.outcome = dispute.outcome_resolution = dispute.outcome_amount = None
     dispute.outcome_comment = ""
-    db.session.add(
-        Proposal(
-            dispute=dispute,
-            party=Actor.BUYER,
-            author_id=ctx.user.id,
-            resolution=dispute.resolution,
-            amount=dispute.amount,
-            comment=dispute.description,
-            status=ProposalStatus.PENDING,
-            created_at=ctx.now,
-        )
-    )
+    dispute.table_the_request(ctx.user.id, ctx.now)
     record(
         dispute,
         actor=ctx.actor,

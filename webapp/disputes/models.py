@@ -72,6 +72,21 @@ class Dispute(db.Model):
         """The buyer's current request as terms."""
         return Terms(self.resolution, self.amount)
 
+    def table_the_request(self, author_id: int, at: datetime) -> Proposal:
+        """Put the buyer's request on the table as its standing proposal (O4, N6, C2)."""
+        proposal = Proposal(
+            dispute=self,
+            party=Actor.BUYER,
+            author_id=author_id,
+            resolution=self.resolution,
+            amount=self.amount,
+            comment=self.description,
+            status=ProposalStatus.PENDING,
+            created_at=at,
+        )
+        db.session.add(proposal)
+        return proposal
+
     def live_proposals(self, party: Actor | None = None) -> list[Proposal]:
         """Proposals still on the table (pending or rejected, not replaced), optionally of one party."""
         return [p for p in self.proposals if p.is_live and (party is None or p.party is party)]

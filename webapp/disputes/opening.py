@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from dispute_engine import Actor, RuleViolation, State, check_can_open, format_money, validate_request
-from webapp.disputes.models import Dispute, Proposal, ProposalStatus
+from webapp.disputes.models import Dispute
 from webapp.disputes.pipeline import changed
 from webapp.evidence.services import Upload, check_uploads, store_uploads
 from webapp.extensions import db
@@ -87,18 +87,7 @@ def open_dispute(
         # Two tabs submitted at once: the unique order_id let only one through (O1).
         raise RuleViolation("O1", "This order already has a dispute.") from None
     dispute.order = order
-    db.session.add(
-        Proposal(
-            dispute_id=dispute.id,
-            party=Actor.BUYER,
-            author_id=user.id,
-            resolution=request.resolution,
-            amount=request.amount,
-            comment=request.description,
-            status=ProposalStatus.PENDING,
-            created_at=now,
-        )
-    )
+    dispute.table_the_request(user.id, now)
     items = store_uploads(dispute, user, Actor.BUYER, uploads, now=now)
     record(
         dispute,
