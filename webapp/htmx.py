@@ -42,6 +42,13 @@ def render_partial_or_page(partial_template: str, page_template: str, **context:
     return response
 
 
+def vary(response: Response) -> Response:
+    """Mark a response whose body depends on whether htmx asked for a fragment."""
+    response.vary.add("HX-Request")
+    response.vary.add("HX-Boosted")
+    return response
+
+
 def redirect_or_refresh(url: str, *, full_reload: bool = False) -> Response:
     """Send the browser to `url` after a POST, whichever way the request came.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
@@ -14,8 +14,10 @@ from webapp.disputes.pipeline import DisputeNotFound, StaleDispute, viewable_dis
 from webapp.disputes.views import page_context
 from webapp.extensions import db
 
+Rendered = tuple[str, int] | Response
 
-def _render(status: int, title: str, message: str, errors: dict[str, str] | None = None) -> tuple[str, int]:
+
+def _render(status: int, title: str, message: str, errors: dict[str, str] | None = None) -> Rendered:
     # Whatever the failed action flushed must not be shown, and must not be committed.
     db.session.rollback()
     dispute_id = (request.view_args or {}).get("dispute_id")
@@ -26,21 +28,30 @@ def _render(status: int, title: str, message: str, errors: dict[str, str] | None
         except DisputeNotFound:
             pass
         else:
-            context = page_context(dispute, actor, now)
-            return (
-                render_template(
-                    "disputes/show.html",
-                    error=message,
-                    errors=errors or {},
-                    submitted=request.form,
-                    **context,
-                ),
-                status,
-            )
+            context = {
+                **page_context(dispute, actor, now),
+                "error": message,
+                "errors": errors or {},
+                "submitted": request.form,
+            }
+            if htmx.wants_partial():
+                return _parts_with_error(status, context)
+            return render_template("disputes/show.html", **context), status
     response = htmx.render_partial_or_page(
         "_error.html", "errors.html", code=status, title=title, explanation=message
     )
     return response.get_data(as_text=True), status
+
+
+def _parts_with_error(status: int, context: dict[str, object]) -> Response:
+    """For htmx: the refusal in the status line, and every part re-rendered with its field errors."""
+    from webapp.disputes.routes import PARTS  # the routes module imports this one's neighbours
+
+    body = render_template("disputes/_changed.html", parts=PARTS, **context)
+    if (request.view_args or {}).get("name") == "message":
+        body += render_template("disputes/_thread_form.html", oob=True, **context)
+    response = make_response(body, status)
+    return htmx.retarget(response, "#dispute-status", reswap="innerHTML")
 
 
 def register(app: Flask) -> None:
@@ -60,23 +71,23 @@ def register(app: Flask) -> None:
         return response.get_data(as_text=True), 404
 
     @app.errorhandler(NotPermitted)
-    def not_permitted(error: NotPermitted) -> tuple[str, int]:
+    def not_permitted(error: NotPermitted) -> Rendered:
         return _render(403, "That is not yours to do", error.message)
 
     @app.errorhandler(RuleViolation)
-    def rule_violation(error: RuleViolation) -> tuple[str, int]:
+    def rule_violation(error: RuleViolation) -> Rendered:
         return _render(409, "That cannot be done now", error.message)
 
     @app.errorhandler(StaleDispute)
-    def stale(error: StaleDispute) -> tuple[str, int]:
+    def stale(error: StaleDispute) -> Rendered:
         return _render(409, "The dispute changed", str(error))
 
     @app.errorhandler(StaleDataError)
-    def stale_row(error: StaleDataError) -> tuple[str, int]:
+    def stale_row(error: StaleDataError) -> Rendered:
         return _render(409, "The dispute changed", str(StaleDispute()))
 
     @app.errorhandler(FormInvalid)
-    def invalid(error: FormInvalid) -> tuple[str, int]:
+    def invalid(error: FormInvalid) -> Rendered:
         return _render(422, "Some details need fixing", " ".join(error.errors.values()), error.errors)
 
 

@@ -1,153 +1,26 @@
-"""The dispute page and every action on it: parse the form, call one service, redirect."""
+"""The dispute page, its self-refreshing parts, and every action on it: parse, call one service, render."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from dispute_engine import Action
-from webapp import clock
-from webapp.disputes import lifecycle, negotiation
+from dispute_engine import Resolution, format_money
+from webapp import clock, htmx
+from webapp.disputes.actions import ACTIONS, ActionSpec
 from webapp.disputes.pipeline import ActionContext, begin, viewable_dispute
-from webapp.disputes.views import page_context
+from webapp.disputes.views import newest_message_id, page_context, thread_visible
 from webapp.evidence.services import Upload
-from webapp.mediation import services as mediation
-from webapp.settlement import services as settlement
 
 bp = Blueprint("disputes", __name__)
 
-Handler = Callable[[ActionContext, MultiDict[str, str], list[Upload]], Any]
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    """An action's URL name, the rule action it takes, its handler, and whether it asks to confirm first."""
-
-    action: Action
-    handler: Handler
-    done: str
-    confirm: str = ""  # what the confirmation page says will happen; empty: no confirmation
-
-
-def _int(form: MultiDict[str, str], name: str) -> int:
-    try:
-        return int(form.get(name, ""))
-    except ValueError:
-        abort(400, description=f"The form is missing its {name.replace('_', ' ')}. Reload the page.")
-
-
-ACTIONS: dict[str, ActionSpec] = {
-    "reject-request": ActionSpec(
-        Action.REJECT_REQUEST, lambda c, f, u: negotiation.reject_request(c, f), "You rejected the request."
-    ),
-    "accept": ActionSpec(
-        Action.ACCEPT_PROPOSAL,
-        lambda c, f, u: negotiation.accept_proposal(c, _int(f, "proposal_id")),
-        "You accepted the proposal: the dispute is closed.",
-        confirm="Accepting is final: the dispute closes on these terms.",
-    ),
-    "reject": ActionSpec(
-        Action.REJECT_PROPOSAL,
-        lambda c, f, u: negotiation.reject_proposal(c, _int(f, "proposal_id")),
-        "You rejected the proposal.",
-    ),
-    "add-solution": ActionSpec(
-        Action.ADD_PROPOSAL, lambda c, f, u: negotiation.add_proposal(c, f), "Your solution was added."
-    ),
-    "change-proposal": ActionSpec(
-        Action.CHANGE_PROPOSAL,
-        lambda c, f, u: negotiation.change_proposal(c, _int(f, "proposal_id"), f),
-        "Your proposal was changed.",
-    ),
-    "message": ActionSpec(
-        Action.SEND_MESSAGE, lambda c, f, u: negotiation.send_message(c, f.get("body", "")), "Message sent."
-    ),
-    "change": ActionSpec(
-        Action.CHANGE_DISPUTE, lambda c, f, u: lifecycle.change_dispute(c, f), "The dispute was changed."
-    ),
-    "escalate": ActionSpec(
-        Action.ESCALATE,
-        lambda c, f, u: lifecycle.escalate_by_hand(c),
-        "The dispute went to the platform.",
-        confirm="Escalating hands the dispute to the platform; you can no longer change it.",
-    ),
-    "cancel": ActionSpec(
-        Action.CANCEL,
-        lambda c, f, u: lifecycle.cancel(c),
-        "The dispute was cancelled.",
-        confirm=(
-            "Cancelling closes the dispute without a refund; after escalation the money goes to the seller."
-        ),
-    ),
-    "reopen": ActionSpec(Action.REOPEN, lambda c, f, u: lifecycle.reopen(c), "The dispute was reopened."),
-    "appeal": ActionSpec(
-        Action.APPEAL,
-        lambda c, f, u: lifecycle.appeal(c, f.get("appeal_reason", ""), f.get("appeal_description", "")),
-        "Your complaint was submitted: a mediator will review the dispute again.",
-    ),
-    "request-evidence": ActionSpec(
-        Action.REQUEST_EVIDENCE,
-        lambda c, f, u: mediation.request_evidence(c, f.get("party", ""), f.get("wanted", ""), f.get("days")),
-        "Evidence requested.",
-    ),
-    "respond": ActionSpec(
-        Action.RESPOND_EVIDENCE,
-        lambda c, f, u: mediation.respond_evidence(c, f.get("comment", ""), u),
-        "Your response was sent to the mediator.",
-    ),
-    "propose-decision": ActionSpec(
-        Action.PROPOSE_DECISION,
-        lambda c, f, u: mediation.propose_decision(
-            c,
-            [
-                (
-                    f.get(f"option{i}_resolution", ""),
-                    f.get(f"option{i}_amount", ""),
-                    f.get(f"option{i}_comment", ""),
-                )
-                for i in (1, 2)
-            ],
-            f.get("comment", ""),
-        ),
-        "Decision proposed to both parties.",
-    ),
-    "answer-decision": ActionSpec(
-        Action.ANSWER_DECISION,
-        lambda c, f, u: mediation.answer_decision(
-            c, f.get("choice", ""), f.get("comment", ""), u, confirmed=f.get("confirm") == "yes"
-        ),
-        "Your answer was recorded.",
-    ),
-    "final-decision": ActionSpec(
-        Action.FINAL_DECISION,
-        lambda c, f, u: mediation.final_decision(c, f.get("option", ""), f.get("comment", "")),
-        "Final decision made: the dispute is closed.",
-        confirm="The final decision closes the dispute.",
-    ),
-    "ship-return": ActionSpec(
-        Action.SHIP_RETURN,
-        lambda c, f, u: settlement.ship_return(c.dispute, c.user, f.get("tracking_number", ""), at=c.now),
-        "Return tracking number saved.",
-    ),
-    "confirm-return": ActionSpec(
-        Action.CONFIRM_RETURN,
-        lambda c, f, u: settlement.receive_return(
-            c.dispute, at=c.now, actor=c.actor, user=c.user, summary="The seller confirmed the item arrived."
-        ),
-        "Return confirmed: the refund is now due.",
-    ),
-    "mark-refunded": ActionSpec(
-        Action.MARK_REFUNDED,
-        lambda c, f, u: settlement.mark_refunded(c.dispute, c.user, c.actor, at=c.now),
-        "Refund marked as paid.",
-    ),
-}
+# The parts of the page that refresh themselves; an action re-renders them all (not the thread,
+# which has its own cursor, so a message being typed is never wiped).
+PARTS = (
+    "progress", "outcome", "settlement", "mediation", "proposals", "dispute-actions", "evidence", "history",
+)
 
 
 def uploads_from_request() -> list[Upload]:
@@ -161,13 +34,74 @@ def version_from(form: MultiDict[str, str]) -> int | None:
     return int(raw) if raw and raw.isdigit() else None
 
 
-@bp.get("/disputes/<int:dispute_id>")
-@login_required
-def show(dispute_id: int) -> str:
-    """The dispute page: where it stands and everything the current user may do now."""
+def _page(dispute_id: int) -> Response:
     now = clock.now()
     dispute, actor = viewable_dispute(current_user, dispute_id, now)
-    return render_template("disputes/show.html", **page_context(dispute, actor, now))
+    response = make_response(render_template("disputes/show.html", **page_context(dispute, actor, now)))
+    return htmx.vary(response)
+
+
+@bp.get("/disputes/<int:dispute_id>")
+@login_required
+def show(dispute_id: int) -> Response:
+    """The dispute page: where it stands and everything the current user may do now."""
+    return _page(dispute_id)
+
+
+@bp.get("/disputes/<int:dispute_id>/parts/<name>")
+@login_required
+def part(dispute_id: int, name: str) -> Response:
+    """One part of the page, for htmx to refresh in place; the whole page without htmx."""
+    if name not in PARTS:
+        abort(404)
+    if not htmx.wants_partial():
+        return _page(dispute_id)
+    now = clock.now()
+    dispute, actor = viewable_dispute(current_user, dispute_id, now)
+    template = f"disputes/_{name.replace('-', '_')}.html"
+    return htmx.vary(make_response(render_template(template, **page_context(dispute, actor, now))))
+
+
+@bp.get("/disputes/<int:dispute_id>/version")
+@login_required
+def version(dispute_id: int) -> Response:
+    """204 while the dispute is as the page shows it; else a new poller and a `dispute-changed` event."""
+    dispute, _actor = viewable_dispute(current_user, dispute_id, clock.now())
+    seen = request.args.get("v", type=int)
+    if seen == dispute.version:
+        return Response(status=204)
+    poller = render_template("disputes/_version_poller.html", dispute=dispute)
+    return htmx.trigger(make_response(poller), "dispute-changed")
+
+
+@bp.get("/disputes/<int:dispute_id>/thread")
+@login_required
+def thread(dispute_id: int) -> Response:
+    """The thread's messages after a cursor: 204 with no body when nothing is new."""
+    now = clock.now()
+    dispute, actor = viewable_dispute(current_user, dispute_id, now)
+    after = request.args.get("after", default=0, type=int)
+    if not htmx.wants_partial():
+        return redirect(url_for("disputes.show", dispute_id=dispute_id, _anchor="thread"), code=303)
+    if not thread_visible(dispute, actor) or newest_message_id(dispute.id) <= after:
+        return Response(status=204)
+    context = page_context(dispute, actor, now)
+    return htmx.vary(make_response(render_template("disputes/_thread_messages.html", **context)))
+
+
+def consequence(spec: ActionSpec, ctx: ActionContext, form: MultiDict[str, str]) -> str:
+    """What a final action will do, in words, for its confirmation."""
+    if spec.action.value == "accept_proposal":
+        proposal = next((p for p in ctx.dispute.proposals if str(p.id) == form.get("proposal_id")), None)
+        if proposal is not None:
+            amount = format_money(proposal.amount, ctx.dispute.currency)
+            if proposal.resolution is Resolution.RETURN_AND_REFUND:
+                return (
+                    "Accepting is final: the dispute closes, the item goes back "
+                    f"and {amount} will be refunded."
+                )
+            return f"Accepting is final: the dispute closes and {amount} will be refunded."
+    return spec.confirm
 
 
 @bp.post("/disputes/<int:dispute_id>/<name>")
@@ -177,14 +111,23 @@ def act(dispute_id: int, name: str) -> Response | str:
     spec = ACTIONS.get(name) or abort(404)
     now = clock.now()
     ctx = begin(current_user, dispute_id, spec.action, now, version=version_from(request.form))
+    context = page_context(ctx.dispute, ctx.actor, now)
     if spec.confirm and request.form.get("confirm") != "yes":
+        words = consequence(spec, ctx, request.form)
+        template = "disputes/_confirm_box.html" if htmx.wants_partial() else "disputes/confirm.html"
         return render_template(
-            "disputes/confirm.html",
-            spec=spec,
-            name=name,
-            form=request.form,
-            **page_context(ctx.dispute, ctx.actor, now),
+            template, spec=spec, name=name, form=request.form, consequence=words, part_name=spec.part,
+            label=name.replace("-", " "), **context,
         )
     spec.handler(ctx, request.form, uploads_from_request())
-    flash(spec.done, "success")
-    return redirect(url_for("disputes.show", dispute_id=dispute_id), code=303)
+    if not htmx.wants_partial():
+        flash(spec.done, "success")
+        return redirect(url_for("disputes.show", dispute_id=dispute_id), code=303)
+    context = page_context(ctx.dispute, ctx.actor, now)
+    if name == "message":
+        body = render_template("disputes/_thread_messages.html", **context)
+        body += render_template("disputes/_thread_form.html", oob=True, **context)
+        return make_response(body)
+    body = render_template("disputes/_changed.html", done=spec.done, parts=PARTS, **context)
+    body += render_template("disputes/_version_poller.html", dispute=ctx.dispute, oob=True)
+    return make_response(body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dispute_engine import (
     REASONS,
@@ -18,6 +18,7 @@ from dispute_engine import (
     mediation_status,
     progress,
     reasons_for,
+    smallest_amount,
 )
 from webapp.disputes.facts import active_refund, active_return, current_decision, dispute_facts, open_requests
 from webapp.disputes.lifecycle import APPEAL_REASONS
@@ -32,6 +33,11 @@ from webapp.policies import policy_named
 def thread_visible(dispute: Dispute, actor: Actor) -> bool:
     """Parties read their thread; the mediator only where the policy lets it (N7)."""
     return actor is not Actor.MEDIATOR or policy_named(dispute.policy).mediator_reads_thread
+
+
+def newest_message_id(dispute_id: int) -> int:
+    """The id of the thread's latest message, 0 when there is none (the polling cursor)."""
+    return db.session.scalar(select(func.max(Message.id)).where(Message.dispute_id == dispute_id)) or 0
 
 
 def page_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
@@ -80,5 +86,6 @@ def page_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any
         "appeal_reasons": APPEAL_REASONS,
         "money": lambda amount: format_money(amount, dispute.currency),
         "policy": policy_named(dispute.policy),
+        "minimum": smallest_amount(dispute.currency),
         "records": party_records(dispute, now) if actor is Actor.MEDIATOR else None,
     }

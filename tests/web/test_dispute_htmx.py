@@ -1,0 +1,223 @@
+"""The dispute page over htmx: fragments with HX-Request, whole pages without, quiet polls."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from dispute_world import NOW, World, ago, make_order
+from sqlalchemy import event
+
+from dispute_engine import Action, Actor
+from webapp.disputes import negotiation
+from webapp.disputes.models import Message
+from webapp.extensions import db
+from webapp.history.record import record
+
+HX = {"HX-Request": "true"}
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["progress", "proposals", "history", "evidence", "dispute-actions"])
+def test_h3_each_part_is_a_fragment_with_htmx_and_the_whole_page_without(client, auth, world: World, name):
+    dispute = world.open(ago(1))
+    auth.login_as(world.buyer)
+    fragment = client.get(f"/disputes/{dispute.id}/parts/{name}", headers=HX)
+    page = client.get(f"/disputes/{dispute.id}/parts/{name}")
+    assert fragment.status_code == page.status_code == 200
+    assert text(fragment).lstrip().startswith(f'<section id="{name}"')
+    assert "<html" not in text(fragment) and "<html" in text(page)
+    assert "HX-Request" in fragment.headers["Vary"] and "HX-Request" in page.headers["Vary"]
+
+
+def test_h3_the_progress_bar_names_its_stage_and_the_time_left(client, auth, world: World):
+    dispute = world.open(ago(1))
+    auth.login_as(world.seller)
+    html = text(client.get(f"/disputes/{dispute.id}/parts/progress", headers=HX))
+    assert 'role="progressbar"' in html and 'aria-label="Dispute progress"' in html
+    assert 'aria-valuetext="Seller response"' in html
+    assert "Who must act: <strong>you</strong>" in html and "data-countdown" in html
+
+
+def test_the_version_poll_is_an_empty_204_until_the_dispute_changes(client, auth, world: World):
+    dispute = world.open(ago(2))
+    auth.login_as(world.buyer)
+    seen = world.reload(dispute).version
+    quiet = client.get(f"/disputes/{dispute.id}/version?v={seen}", headers=HX)
+    assert quiet.status_code == 204 and quiet.get_data() == b""
+    world.act(world.seller, dispute, Action.REJECT_REQUEST, NOW, lambda c: negotiation.reject_request(c, {}))
+    changed = client.get(f"/disputes/{dispute.id}/version?v={seen}", headers=HX)
+    assert changed.status_code == 200
+    assert changed.headers["HX-Trigger"] == "dispute-changed"
+    assert f"v={world.reload(dispute).version}" in text(changed)
+
+
+def test_n7_the_thread_poll_is_an_empty_204_when_nothing_is_new(client, auth, world: World):
+    dispute = world.open(ago(1))
+    auth.login_as(world.seller)
+    quiet = client.get(f"/disputes/{dispute.id}/thread?after=0", headers=HX)
+    assert quiet.status_code == 204 and quiet.get_data() == b""
+
+
+def test_n7_a_new_message_comes_back_escaped_and_links_are_not_clickable(client, auth, world: World):
+    dispute = world.open(ago(1))
+    world.act(
+        world.buyer,
+        dispute,
+        Action.SEND_MESSAGE,
+        NOW,
+        lambda c: negotiation.send_message(
+            c, '<script>alert(1)</script> see <a href="http://evil.example">http://evil.example</a>'
+        ),
+    )
+    auth.login_as(world.seller)
+    fresh = client.get(f"/disputes/{dispute.id}/thread?after=0", headers=HX)
+    html = text(fresh)
+    assert fresh.status_code == 200 and html.lstrip().startswith('<div id="thread-messages"')
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert '<a href="http://evil.example"' not in html
+    newest = db.session.query(Message).one().id
+    assert client.get(f"/disputes/{dispute.id}/thread?after={newest}", headers=HX).status_code == 204
+
+
+def test_n7_sending_with_htmx_returns_the_thread_and_a_fresh_form(client, auth, world: World):
+    dispute = world.open(ago(1))
+    auth.login_as(world.buyer)
+    sent = client.post(
+        f"/disputes/{dispute.id}/message", data={"body": "Hello", "version": dispute.version}, headers=HX
+    )
+    assert sent.status_code == 200
+    assert '<div id="thread-messages"' in text(sent) and "Hello" in text(sent)
+    assert 'id="thread-form"' in text(sent) and 'hx-swap-oob="true"' in text(sent)
+
+
+def test_an_htmx_action_swaps_the_changed_parts_instead_of_redirecting(client, auth, world: World):
+    dispute = world.open(ago(1))
+    auth.login_as(world.seller)
+    response = client.post(
+        f"/disputes/{dispute.id}/reject-request", data={"version": dispute.version}, headers=HX
+    )
+    assert response.status_code == 200
+    html = text(response)
+    assert "You rejected the request." in html
+    assert '<section id="progress"' in html and 'hx-swap-oob="true"' in html
+    assert 'aria-valuetext="Negotiation"' in html
+
+
+def test_a_refused_htmx_action_shows_the_reason_in_place_and_changes_nothing(client, auth, world: World):
+    dispute = world.open(ago(2))
+    world.act(
+        world.seller, dispute, Action.REJECT_REQUEST, ago(1), lambda c: negotiation.reject_request(c, {})
+    )
+    auth.login_as(world.seller)
+    version = world.reload(dispute).version
+    response = client.post(
+        f"/disputes/{dispute.id}/add-solution",
+        data={"resolution": "refund_only", "amount": "999", "version": version},
+        headers=HX,
+    )
+    assert response.status_code == 422
+    assert response.headers["HX-Retarget"] == "#dispute-status"
+    assert "more than the order total" in text(response)
+    assert world.reload(dispute).live_proposals(Actor.SELLER) == []
+
+
+def test_n4_accept_with_htmx_first_asks_in_the_page_and_says_the_amount(client, auth, world: World):
+    dispute = world.open(ago(1))
+    proposal_id = dispute.live_proposals(Actor.BUYER)[0].id
+    auth.login_as(world.seller)
+    box = client.post(
+        f"/disputes/{dispute.id}/accept",
+        data={"proposal_id": proposal_id, "version": dispute.version},
+        headers=HX,
+    )
+    assert box.status_code == 200
+    assert 'role="alertdialog"' in text(box)
+    assert "the dispute closes and 30.00 USD will be refunded" in text(box)
+    assert "<html" not in text(box)
+
+
+def test_n7_the_mediator_does_not_read_an_aliexpress_thread_but_reads_a_dhgate_one(
+    client, auth, world: World
+):
+    from dispute_world import ago as days_ago
+
+    dispute = world.open(days_ago(9))
+    world.act(
+        world.seller, dispute, Action.REJECT_REQUEST, days_ago(8), lambda c: negotiation.reject_request(c, {})
+    )
+    world.act(
+        world.buyer,
+        dispute,
+        Action.SEND_MESSAGE,
+        days_ago(7.5),
+        lambda c: negotiation.send_message(c, "Secret offer"),
+    )
+    auth.login_as(world.mediator)
+    page = text(client.get(f"/disputes/{dispute.id}"))
+    assert "Negotiation thread" not in page and "Secret offer" not in page
+
+    order = make_order(world.buyer, world.seller, number="H-9", policy="dhgate")
+    world.order = order
+    other = world.open(days_ago(6))
+    world.act(
+        world.seller, other, Action.REJECT_REQUEST, days_ago(5.5), lambda c: negotiation.reject_request(c, {})
+    )
+    world.act(
+        world.buyer, other, Action.SEND_MESSAGE, days_ago(5), lambda c: negotiation.send_message(c, "Open")
+    )
+    from webapp.disputes import lifecycle
+
+    world.act(world.buyer, other, Action.ESCALATE, days_ago(0.5), lifecycle.escalate_by_hand)
+    assert "Open" in text(client.get(f"/disputes/{other.id}"))
+
+
+@contextmanager
+def counted_statements():
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def grow(world: World, dispute, messages: int) -> None:
+    """Add messages and history events straight to the tables (fast), as a long dispute would have."""
+    for n in range(messages):
+        db.session.add(
+            Message(
+                dispute_id=dispute.id,
+                author_id=world.buyer.id,
+                party=Actor.BUYER,
+                body=f"Message {n}",
+                created_at=NOW,
+            )
+        )
+        record(dispute, actor=Actor.BUYER, user=world.buyer, action="message", summary=f"Message {n}", at=NOW)
+    db.session.commit()
+
+
+def test_the_dispute_page_runs_the_same_number_of_queries_whatever_its_size(client, auth, world: World):
+    small = world.open(ago(2))
+    world.act(world.seller, small, Action.REJECT_REQUEST, ago(1), lambda c: negotiation.reject_request(c, {}))
+    world.order = make_order(world.buyer, world.seller, number="T-big")
+    big = world.open(ago(2))
+    world.act(world.seller, big, Action.REJECT_REQUEST, ago(1), lambda c: negotiation.reject_request(c, {}))
+    grow(world, small, 2)
+    grow(world, big, 120)
+    auth.login_as(world.buyer)
+    client.get(f"/disputes/{small.id}")  # warm caches (policies, login)
+    with counted_statements() as few:
+        assert client.get(f"/disputes/{small.id}").status_code == 200
+    with counted_statements() as many:
+        assert client.get(f"/disputes/{big.id}").status_code == 200
+    assert len(many) == len(few), (len(few), len(many))
+    assert len(few) < 40
