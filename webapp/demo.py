@@ -14,7 +14,7 @@ from decimal import Decimal
 import click
 from flask.cli import AppGroup
 from PIL import Image, ImageDraw
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dispute_engine import Action, Actor
 from webapp.accounts.models import MembershipTier, Role, User
@@ -320,3 +320,25 @@ def seed_command() -> None:
         f"Demo data ready. Log in as buyer@example.com, seller@example.com or "
         f"mediator@example.com with the password {PASSWORD!r}."
     )
+
+
+@demo_cli.command("order")
+@click.option("--buyer", default="buyer@example.com", show_default=True)
+@click.option("--seller", default="seller@example.com", show_default=True)
+@click.option("--title", default="Demo item", show_default=True)
+@click.option("--price", default="45.00", show_default=True)
+@click.option("--policy", default="aliexpress", show_default=True)
+@click.option("--received/--not-received", default=True, help="Whether the buyer confirmed receipt.")
+def order_command(buyer: str, seller: str, title: str, price: str, policy: str, received: bool) -> None:
+    """Create one more order that can be disputed now, and print its number."""
+    now = clock_now(db.session)
+    people = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_([buyer, seller])))}
+    if buyer not in people or seller not in people:
+        raise click.ClickException("Unknown buyer or seller email: run `flask demo seed` first.")
+    count = db.session.scalar(select(func.count(Order.id))) or 0
+    number = f"X-{count + 1:04d}"
+    _order(number, people[buyer], people[seller], title, price, now, dispatched_days_ago=14,
+           protection_ends_in_days=20 if received else -1, receipt_days_ago=1 if received else None,
+           policy=policy)
+    db.session.commit()
+    click.echo(number)
