@@ -221,3 +221,84 @@ def test_the_dispute_page_runs_the_same_number_of_queries_whatever_its_size(clie
         assert client.get(f"/disputes/{big.id}").status_code == 200
     assert len(many) == len(few), (len(few), len(many))
     assert len(few) < 40
+
+
+def escalated_with_two_solutions(world: World):
+    from webapp.disputes.ticking import tick
+    from webapp.mediation import services as mediation
+
+    dispute = world.open(ago(9))
+    world.act(
+        world.seller, dispute, Action.REJECT_REQUEST, ago(8), lambda c: negotiation.reject_request(c, {})
+    )
+    tick()
+    solutions = [("refund_only", "15.00", "Keep it"), ("return_and_refund", "50.00", "Send it back")]
+    world.act(
+        world.mediator,
+        dispute,
+        Action.PROPOSE_DECISION,
+        NOW,
+        lambda c: mediation.propose_decision(c, solutions, "Half back, or all after a return"),
+    )
+    return world.reload(dispute)
+
+
+def test_m4_m5_each_solution_is_a_card_with_accept_and_the_answers_show_once_given(
+    client, auth, world: World
+):
+    dispute = escalated_with_two_solutions(world)
+    auth.login_as(world.buyer)
+    page = text(client.get(f"/disputes/{dispute.id}"))
+    assert page.count('id="solution-') == 2 and "Reject the solutions" in page
+    box = client.post(
+        f"/disputes/{dispute.id}/accept-solution",
+        data={"choice": "1", "version": dispute.version},
+        headers=HX,
+    )
+    assert "Solution 1: Refund only, 15.00 USD" in text(box)
+    done = client.post(
+        f"/disputes/{dispute.id}/accept-solution",
+        data={"choice": "1", "version": dispute.version, "confirm": "yes"},
+        headers=HX,
+    )
+    assert done.status_code == 200 and "You accepted this" in text(done)
+    auth.login_as(world.seller)
+    seller_page = text(client.get(f"/disputes/{dispute.id}"))
+    assert "The buyer accepted this" in seller_page
+    client.post(
+        f"/disputes/{dispute.id}/accept-solution",
+        data={"choice": "1", "version": world.reload(dispute).version, "confirm": "yes"},
+    )
+    assert "both parties accepted the platform" in text(client.get(f"/disputes/{dispute.id}")).lower()
+
+
+def test_m6_rejecting_the_solutions_takes_a_comment_and_sends_it_back_to_the_mediator(
+    client, auth, world: World
+):
+    dispute = escalated_with_two_solutions(world)
+    auth.login_as(world.seller)
+    response = client.post(
+        f"/disputes/{dispute.id}/reject-solutions",
+        data={"comment": "The box was fine", "version": dispute.version},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    assert "The box was fine" in text(response) and "Platform status: <strong>Processing" in text(response)
+
+
+def test_c3_submitting_a_complaint_confirms_in_the_page_first(client, auth, world: World):
+    from webapp.disputes.ticking import tick
+
+    dispute = world.open(ago(6))
+    tick()
+    auth.login_as(world.buyer)
+    data = {
+        "appeal_reason": "result",
+        "appeal_description": "No refund came",
+        "version": world.reload(dispute).version,
+    }
+    box = client.post(f"/disputes/{dispute.id}/appeal", data=data, headers=HX)
+    assert 'role="alertdialog"' in text(box) and "once per order" in text(box)
+    assert 'value="No refund came"' in text(box)
+    client.post(f"/disputes/{dispute.id}/appeal", data={**data, "confirm": "yes"}, headers=HX)
+    assert world.reload(dispute).appealed_at is not None

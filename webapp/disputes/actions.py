@@ -87,6 +87,8 @@ ACTIONS: dict[str, ActionSpec] = {
         Action.APPEAL,
         lambda c, f, u: lifecycle.appeal(c, f.get("appeal_reason", ""), f.get("appeal_description", "")),
         "Your complaint was submitted: a mediator will review the dispute again.",
+        confirm="Submitting a complaint sends the dispute back to a mediator. You can do it once per order.",
+        part="outcome",
     ),
     "request-evidence": ActionSpec(
         Action.REQUEST_EVIDENCE,
@@ -114,12 +116,17 @@ ACTIONS: dict[str, ActionSpec] = {
         ),
         "Decision proposed to both parties.",
     ),
-    "answer-decision": ActionSpec(
+    "accept-solution": ActionSpec(
         Action.ANSWER_DECISION,
-        lambda c, f, u: mediation.answer_decision(
-            c, f.get("choice", ""), f.get("comment", ""), u, confirmed=f.get("confirm") == "yes"
-        ),
-        "Your answer was recorded.",
+        lambda c, f, u: mediation.answer_decision(c, f.get("choice", ""), f.get("comment", ""), u),
+        "You accepted the solution.",
+        confirm="Accepting is final: if the other party accepts the same solution, the dispute closes on it.",
+        part="mediation",
+    ),
+    "reject-solutions": ActionSpec(
+        Action.ANSWER_DECISION,
+        lambda c, f, u: mediation.answer_decision(c, "0", f.get("comment", ""), u),
+        "You rejected the proposed solutions; the mediator will reconsider.",
     ),
     "final-decision": ActionSpec(
         Action.FINAL_DECISION,
@@ -146,5 +153,3 @@ ACTIONS: dict[str, ActionSpec] = {
         "Refund marked as paid.",
     ),
 }
-
-

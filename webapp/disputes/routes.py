@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from dispute_engine import Resolution, format_money
 from webapp import clock, htmx
 from webapp.disputes.actions import ACTIONS, ActionSpec
+from webapp.disputes.facts import current_decision
 from webapp.disputes.pipeline import ActionContext, begin, viewable_dispute
 from webapp.disputes.views import newest_message_id, page_context, thread_visible
 from webapp.evidence.services import Upload
@@ -89,18 +90,29 @@ def thread(dispute_id: int) -> Response:
     return htmx.vary(make_response(render_template("disputes/_thread_messages.html", **context)))
 
 
-def consequence(spec: ActionSpec, ctx: ActionContext, form: MultiDict[str, str]) -> str:
-    """What a final action will do, in words, for its confirmation."""
-    if spec.action.value == "accept_proposal":
+def consequence(name: str, spec: ActionSpec, ctx: ActionContext, form: MultiDict[str, str]) -> str:
+    """What a final action will do, in words and amounts, for its confirmation."""
+    currency = ctx.dispute.currency
+    if name == "accept":
         proposal = next((p for p in ctx.dispute.proposals if str(p.id) == form.get("proposal_id")), None)
         if proposal is not None:
-            amount = format_money(proposal.amount, ctx.dispute.currency)
+            amount = format_money(proposal.amount, currency)
             if proposal.resolution is Resolution.RETURN_AND_REFUND:
                 return (
                     "Accepting is final: the dispute closes, the item goes back "
                     f"and {amount} will be refunded."
                 )
             return f"Accepting is final: the dispute closes and {amount} will be refunded."
+    if name in ("accept-solution", "final-decision"):
+        decision = current_decision(ctx.dispute)
+        key = "choice" if name == "accept-solution" else "option"
+        options = decision.options if decision else []
+        option = next((o for o in options if str(o.position) == form.get(key)), None)
+        if option is not None:
+            terms = f"{option.resolution.label}, {format_money(option.amount, currency)}"
+            if name == "final-decision":
+                return f"The final decision closes the dispute on solution {option.position}: {terms}."
+            return f"{spec.confirm} Solution {option.position}: {terms}."
     return spec.confirm
 
 
@@ -113,7 +125,7 @@ def act(dispute_id: int, name: str) -> Response | str:
     ctx = begin(current_user, dispute_id, spec.action, now, version=version_from(request.form))
     context = page_context(ctx.dispute, ctx.actor, now)
     if spec.confirm and request.form.get("confirm") != "yes":
-        words = consequence(spec, ctx, request.form)
+        words = consequence(name, spec, ctx, request.form)
         template = "disputes/_confirm_box.html" if htmx.wants_partial() else "disputes/confirm.html"
         return render_template(
             template, spec=spec, name=name, form=request.form, consequence=words, part_name=spec.part,

@@ -159,7 +159,7 @@ def propose_decision(ctx: ActionContext, options: list[tuple[str, str, str]], co
 
 
 def answer_decision(
-    ctx: ActionContext, choice: str, comment: str, uploads: list[Upload], *, confirmed: bool
+    ctx: ActionContext, choice: str, comment: str, uploads: list[Upload]
 ) -> None:
     """A party accepts one option or rejects them (with new evidence); matching answers close it (M4-M6)."""
     decision = current_decision(ctx.dispute)
@@ -170,8 +170,6 @@ def answer_decision(
         picked = -1
     if not 0 <= picked <= len(decision.options):
         raise FormInvalid({"choice": "Accept one of the solutions, or reject them."})
-    if not confirmed:
-        raise FormInvalid({"confirm": "Tick the box to confirm: your answer cannot be taken back."})
     text = (comment or "").strip()[:TEXT_MAX]
     if uploads:
         store_uploads(ctx.dispute, ctx.user, ctx.actor, uploads, now=ctx.now)

@@ -134,7 +134,7 @@ def test_m4_m5_both_parties_accepting_the_same_solution_closes_it(world: World):
             dispute,
             Action.ANSWER_DECISION,
             NOW,
-            lambda c: mediation.answer_decision(c, "1", "", [], confirmed=True),
+            lambda c: mediation.answer_decision(c, "1", "", []),
         )
     dispute = world.reload(dispute)
     assert (dispute.outcome, dispute.outcome_amount) == (Outcome.MEDIATION_AGREED, Decimal("15.00"))
@@ -154,7 +154,7 @@ def test_m5_m6_a_rejection_lets_the_mediator_replace_the_proposal_then_decide(wo
         dispute,
         Action.ANSWER_DECISION,
         NOW,
-        lambda c: mediation.answer_decision(c, "2", "", [], confirmed=True),
+        lambda c: mediation.answer_decision(c, "2", "", []),
     )
     with pytest.raises(RuleViolation):  # nobody rejected and the seller has not answered yet
         world.act(world.mediator, dispute, Action.FINAL_DECISION, NOW, lambda c: None)
@@ -163,7 +163,7 @@ def test_m5_m6_a_rejection_lets_the_mediator_replace_the_proposal_then_decide(wo
         dispute,
         Action.ANSWER_DECISION,
         NOW,
-        lambda c: mediation.answer_decision(c, "0", "No", [], confirmed=True),
+        lambda c: mediation.answer_decision(c, "0", "No", []),
     )
     assert mediation_status_of(world, dispute) is MediationStatus.PROCESSING
     world.act(
@@ -201,7 +201,7 @@ def test_m4_a_seller_silent_on_the_proposal_loses_to_the_solution_the_buyer_acce
         dispute,
         Action.ANSWER_DECISION,
         ago(4),
-        lambda c: mediation.answer_decision(c, "1", "", [], confirmed=True),
+        lambda c: mediation.answer_decision(c, "1", "", []),
     )
     tick()
     dispute = world.reload(dispute)
@@ -332,7 +332,7 @@ def test_f3_refunds_never_exceed_the_order_total_even_after_an_appeal(world: Wor
         dispute,
         Action.ANSWER_DECISION,
         NOW,
-        lambda c: mediation.answer_decision(c, "0", "", [], confirmed=True),
+        lambda c: mediation.answer_decision(c, "0", "", []),
     )
     world.act(
         world.mediator, dispute, Action.FINAL_DECISION, NOW, lambda c: mediation.final_decision(c, "1", "")
