@@ -22,12 +22,14 @@ BLUEPRINTS: list[str] = [
     "webapp.orders.routes:bp",
     "webapp.disputes.routes:bp",
     "webapp.mediation.routes:bp",
+    "webapp.notifications.routes:bp",
 ]
 CLI_GROUPS: list[str] = [
     "webapp.clock:clock_cli",
     "webapp.accounts.cli:users_cli",
     "webapp.disputes.ticking:disputes_cli",
     "webapp.demo:demo_cli",
+    "webapp.notifications.delivery:notifications_cli",
 ]
 
 

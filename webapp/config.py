@@ -15,6 +15,8 @@ JOB_MODES = ("inline", "celery")
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+DEFAULT_MAIL_FROM = "Disputes <disputes@localhost>"
 
 
 class ConfigError(RuntimeError):
@@ -53,6 +55,10 @@ def from_env(instance_path: str, environ: Mapping[str, str] | None = None) -> di
     if jobs not in JOB_MODES:
         raise ConfigError(f"JOBS must be one of {', '.join(JOB_MODES)}, not {jobs!r}.")
 
+    mail_server = (env.get("MAIL_SERVER") or "").strip()
+    if production and mail_server and not env.get("PUBLIC_URL"):
+        raise ConfigError("PUBLIC_URL must be set when MAIL_SERVER is (emails link to the disputes).")
+
     return {
         "APP_ENV": app_env,
         "SECRET_KEY": secret_key,
@@ -79,6 +85,18 @@ def from_env(instance_path: str, environ: Mapping[str, str] | None = None) -> di
         "S3_REGION": env.get("S3_REGION") or env.get("AWS_REGION") or "",
         "MAX_PHOTO_BYTES": int(env.get("MAX_PHOTO_BYTES") or 20 * 1024 * 1024),
         "MAX_VIDEO_BYTES": int(env.get("MAX_VIDEO_BYTES") or 500 * 1024 * 1024),
+        # Notifications by email (H2): SMTP when MAIL_SERVER is set, the /outbox page otherwise.
+        "MAIL_SERVER": mail_server,
+        "MAIL_PORT": int(env.get("MAIL_PORT") or 25),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or "",
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or "",
+        "MAIL_USE_TLS": flag(env.get("MAIL_USE_TLS")),
+        "MAIL_FROM": env.get("MAIL_FROM") or DEFAULT_MAIL_FROM,
+        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT") or 10),
+        # Notifications older than this are never emailed (no flood when mail is switched on late).
+        "MAIL_MAX_AGE_DAYS": float(env.get("MAIL_MAX_AGE_DAYS") or 7),
+        # The address emails link to.
+        "PUBLIC_URL": (env.get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
     }
 
 

@@ -15,6 +15,7 @@ from webapp.clock import clock_now
 from webapp.disputes.models import Dispute
 from webapp.disputes.pipeline import settle_due_deadlines
 from webapp.extensions import db
+from webapp.notifications.delivery import deliver_pending
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -55,6 +56,7 @@ def run_clock_thread(app: Flask, every: float = 60.0) -> threading.Thread:
             try:
                 with app.app_context():
                     tick()
+                    deliver_pending()
             except Exception:  # the clock must survive a bad minute; the next tick retries
                 log.exception("tick failed")
             time.sleep(every)
@@ -73,7 +75,8 @@ def tick_command(every: float | None) -> None:
     """Apply every due deadline once (or keep doing so with --every)."""
     while True:
         acted = tick()
-        click.echo(f"{acted} deadline(s) acted.")
+        sent = deliver_pending()  # after tick's commit: emails for what the clock just did
+        click.echo(f"{acted} deadline(s) acted, {sent} email(s) sent.")
         if every is None:
             return
         time.sleep(every)
