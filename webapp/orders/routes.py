@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from dispute_engine import (
-    REASONS,
-    FormInvalid,
-    Resolution,
-    RuleViolation,
-    format_money,
-    in_transit_reason_opens_at,
-    opening_window,
-    reasons_for,
-    smallest_amount,
-)
-from webapp import clock
+from dispute_engine import FormInvalid, RuleViolation, format_money
+from webapp import clock, htmx
 from webapp.disputes.models import Dispute
 from webapp.disputes.opening import check_opening, open_dispute, order_for
 from webapp.disputes.routes import uploads_from_request
 from webapp.extensions import db
 from webapp.orders.models import Order
-from webapp.policies import policy_named
+from webapp.orders.opening_form import (
+    FIELDS,
+    answers,
+    chosen_files,
+    engine_errors,
+    errors_of_answered,
+    fit_reason_to_answer,
+    form_context,
+    render_parts,
+)
 
 bp = Blueprint("orders", __name__)
 
@@ -54,43 +53,75 @@ def index() -> str:
     return render_template("orders/index.html", rows=rows, money=format_money)
 
 
-def _form_context(order: Order, values: dict[str, str], errors: dict[str, str]) -> dict[str, object]:
-    now = clock.now()
-    policy = policy_named(order.policy)
-    return {
-        "order": order,
-        "values": values,
-        "errors": errors,
-        "received_reasons": reasons_for(True),
-        "not_received_reasons": reasons_for(False),
-        "reasons": REASONS,
-        "resolutions": list(Resolution),
-        "minimum": format_money(smallest_amount(order.currency), order.currency),
-        "maximum": format_money(order.total, order.currency),
-        "in_transit_opens_at": in_transit_reason_opens_at(order.facts(), now),
-        "window_closes_at": opening_window(order.facts(), policy)[1],
-    }
+def _openable(order_id: int) -> Order:
+    """The order, if the current user may open a dispute on it now (404/403/409 otherwise, O1-O3)."""
+    order = order_for(current_user, order_id)
+    check_opening(current_user, order, clock.now())
+    return order
+
+
+def _page(
+    order: Order, values: dict[str, str], errors: dict[str, str], status: int = 200, files_lost: int = 0
+) -> Response:
+    """The whole form page; its lists follow the received answer when htmx is there to update them."""
+    context = form_context(
+        order, values, errors, clock.now(), follow_received=htmx.is_htmx(), files_lost=files_lost
+    )
+    return htmx.vary(make_response(render_template("orders/new_dispute.html", **context), status))
+
+
+def _parts(order: Order, values: dict[str, str], errors: dict[str, str], main: str, *oob: str) -> Response:
+    context = form_context(order, values, errors, clock.now(), follow_received=True)
+    return htmx.vary(make_response(render_parts(main, context, oob)))
 
 
 @bp.get("/orders/<int:order_id>/dispute/new")
 @login_required
-def new_dispute(order_id: int) -> str:
+def new_dispute(order_id: int) -> Response:
     """The dispute form (O4): refused with the reason when the order cannot be disputed now."""
-    order = order_for(current_user, order_id)
-    check_opening(current_user, order, clock.now())
-    return render_template("orders/new_dispute.html", **_form_context(order, {}, {}))
+    return _page(_openable(order_id), {}, {})
+
+
+@bp.get("/orders/<int:order_id>/dispute/new/reasons")
+@login_required
+def dispute_reasons(order_id: int) -> Response:
+    """The reason field for the answer to "Did you receive the goods?" (O5), and the fields that follow it."""
+    order = _openable(order_id)
+    values = fit_reason_to_answer(answers(request.args))
+    if not htmx.wants_partial():
+        return _page(order, values, {})
+    errors = errors_of_answered(engine_errors(order, values, clock.now(), files=0), values)
+    shown = {name: errors[name] for name in ("received", "reason", "resolution") if name in errors}
+    return _parts(order, values, shown, "reason", "received", "resolution", "evidence", "guidance")
+
+
+@bp.post("/orders/<int:order_id>/dispute/new/check/<field>")
+@login_required
+def check_field(order_id: int, field: str) -> Response:
+    """Check one field as it is left (O4-O8): its wrapper with the engine's error for it, or none."""
+    if field not in FIELDS:
+        abort(404)
+    order = _openable(order_id)
+    values = answers(request.form)
+    found = engine_errors(order, values, clock.now(), chosen_files())
+    errors = {field: found[field]} if field in found else {}
+    if not htmx.wants_partial():
+        return _page(order, values, errors)
+    return _parts(order, values, errors, field, *(("guidance",) if field == "reason" else ()))
 
 
 @bp.post("/orders/<int:order_id>/dispute")
 @login_required
-def create_dispute(order_id: int) -> Response | tuple[str, int]:
-    """Submit the dispute form; field errors come back beside their fields with 422."""
-    form = request.form.to_dict()
+def create_dispute(order_id: int) -> Response:
+    """Submit the dispute form; field errors come back beside their fields with 422, nothing saved."""
+    uploads = uploads_from_request()
     try:
-        dispute = open_dispute(current_user, order_id, form, uploads_from_request(), now=clock.now())
+        dispute = open_dispute(current_user, order_id, request.form.to_dict(), uploads, now=clock.now())
     except FormInvalid as exc:
         db.session.rollback()
         order = order_for(current_user, order_id)
-        return render_template("orders/new_dispute.html", **_form_context(order, form, exc.errors)), 422
+        # With htmx the file input is kept across the swap (hx-preserve); without, files must be chosen again.
+        lost = 0 if htmx.is_htmx() else len(uploads)
+        return _page(order, answers(request.form), exc.errors, status=422, files_lost=lost)
     flash("Your dispute was opened. The seller has been told.", "success")
     return redirect(url_for("disputes.show", dispute_id=dispute.id), code=303)
