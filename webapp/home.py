@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from dispute_engine import format_money
+from webapp import clock, htmx
 from webapp.accounts.models import Role
+from webapp.dashboard.party import STAGE_CHOICES, HomeFilters, party_home
 
 bp = Blueprint("home", __name__)
 
@@ -14,6 +17,17 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required
 def index() -> Response:
-    """Mediators start at the queue of escalated disputes; buyers and sellers at their orders."""
-    target = "mediation.queue" if current_user.role == Role.MEDIATOR else "orders.index"
-    return redirect(url_for(target), code=303)
+    """Mediators go to their queue; buyers and sellers see the disputes waiting on them first (H3)."""
+    if current_user.role == Role.MEDIATOR:
+        return redirect(url_for("mediation.queue"), code=303)
+    now = clock.now()
+    filters = HomeFilters.from_args(request.args)
+    return htmx.render_partial_or_page(
+        "dashboard/_home_results.html",
+        "dashboard/home.html",
+        home=party_home(current_user, filters, now),
+        filters=filters,
+        stages=STAGE_CHOICES,
+        now=now,
+        money=format_money,
+    )

@@ -1,0 +1,152 @@
+"""Many disputes with their engine snapshots in a fixed number of queries, however long the list.
+
+`webapp.disputes.facts.dispute_facts` runs four queries per dispute; a list of a hundred would run
+four hundred. Here each kind of row (open evidence requests, proposed decisions, refunds, returns) is
+loaded once for every listed dispute, and the snapshots are built from what was preloaded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import lazyload
+
+from dispute_engine import (
+    Actor,
+    DecisionFacts,
+    DisputeFacts,
+    EvidenceRequestFacts,
+    RefundStatus,
+    ReturnStatus,
+    opening_window,
+)
+from webapp.disputes.models import Dispute
+from webapp.disputes.pipeline import settle_due_deadlines
+from webapp.extensions import db
+from webapp.mediation.models import Decision, DecisionStatus, EvidenceRequest, RequestStatus
+from webapp.policies import policy_named
+from webapp.settlement.models import Refund, ReturnShipment
+
+Row = TypeVar("Row", EvidenceRequest, Decision, Refund, ReturnShipment)
+RUNNING_RETURN = (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.SHIPPED)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A listed dispute (its order, buyer and seller loaded) with its engine snapshot."""
+
+    dispute: Dispute
+    facts: DisputeFacts
+
+
+def settle_due(now: datetime, *criteria: ColumnElement[bool]) -> int:
+    """Let due clocks act on the disputes matching `criteria` before listing them; return how many."""
+    due = db.session.scalars(
+        select(Dispute)
+        .where(Dispute.next_deadline_at <= now, *criteria)
+        .with_for_update(skip_locked=True, of=Dispute)
+        .execution_options(populate_existing=True)
+    ).all()
+    for dispute in due:
+        settle_due_deadlines(dispute, now)
+    return len(due)
+
+
+def list_disputes(*criteria: ColumnElement[bool]) -> list[Listed]:
+    """The disputes matching `criteria`, each with its facts: six queries at most, for any number."""
+    disputes = db.session.scalars(
+        select(Dispute).where(*criteria).options(lazyload(Dispute.proposals)).order_by(Dispute.id)
+    ).all()
+    return [Listed(d, f) for d, f in zip(disputes, batch_facts(disputes), strict=True)]
+
+
+def _by_dispute(query: Select[tuple[Row]]) -> dict[int, list[Row]]:
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    for row in db.session.scalars(query):
+        grouped[row.dispute_id].append(row)
+    return grouped
+
+
+def _latest(rows: Iterable[Row]) -> Row | None:
+    return max(rows, key=lambda row: row.id, default=None)
+
+
+def batch_facts(disputes: Sequence[Dispute]) -> list[DisputeFacts]:
+    """The engine snapshots of `disputes`, equal to dispute_facts() of each, in four or six queries."""
+    ids = [d.id for d in disputes]
+    if not ids:
+        return []
+    requests = _by_dispute(
+        select(EvidenceRequest)
+        .where(EvidenceRequest.dispute_id.in_(ids), EvidenceRequest.status == RequestStatus.OPEN)
+        .order_by(EvidenceRequest.due_at)
+    )
+    # Options and answers come by selectin: two more queries when any decision is proposed.
+    decisions = _by_dispute(
+        select(Decision).where(Decision.dispute_id.in_(ids), Decision.status == DecisionStatus.PROPOSED)
+    )
+    refunds = _by_dispute(
+        select(Refund).where(Refund.dispute_id.in_(ids), Refund.status != RefundStatus.SUPERSEDED)
+    )
+    returns = _by_dispute(select(ReturnShipment).where(ReturnShipment.dispute_id.in_(ids)))
+    return [
+        snapshot(
+            d,
+            requests.get(d.id, []),
+            _latest(decisions.get(d.id, [])),
+            _latest(refunds.get(d.id, [])),
+            _latest(returns.get(d.id, [])),
+        )
+        for d in disputes
+    ]
+
+
+def _decision_facts(decision: Decision | None) -> DecisionFacts | None:
+    if decision is None:
+        return None
+    buyer, seller = (decision.answer_of(p) for p in (Actor.BUYER, Actor.SELLER))
+    return DecisionFacts(
+        options=tuple(o.terms for o in decision.options),
+        answers_due_at=decision.answers_due_at,
+        buyer_choice=buyer.choice if buyer else None,
+        seller_choice=seller.choice if seller else None,
+    )
+
+
+def snapshot(
+    dispute: Dispute,
+    requests: Sequence[EvidenceRequest],
+    decision: Decision | None,
+    refund: Refund | None,
+    return_: ReturnShipment | None,
+) -> DisputeFacts:
+    """One dispute's facts from rows already loaded (the same fields as dispute_facts builds)."""
+    order = dispute.order
+    policy = policy_named(dispute.policy)
+    return DisputeFacts(
+        policy=policy,
+        state=dispute.state,
+        received=dispute.received,
+        currency=dispute.currency,
+        order_total=order.total,
+        opened_at=dispute.opened_at,
+        request=dispute.request,
+        open_until=opening_window(order.facts(), policy)[1],
+        seller_responded_at=dispute.seller_responded_at,
+        escalated_at=dispute.escalated_at,
+        mediator_acted_at=dispute.mediator_acted_at,
+        closed_at=dispute.closed_at,
+        appealed=dispute.appealed_at is not None,
+        open_requests=tuple(EvidenceRequestFacts(r.party, r.due_at) for r in requests),
+        decision=_decision_facts(decision),
+        refund_status=refund.status if refund else None,
+        refund_due_at=refund.due_at if refund else None,
+        return_status=return_.status if return_ else None,
+        return_due_at=return_.due_at if return_ and return_.status in RUNNING_RETURN else None,
+        buyer_tier=str(order.buyer.membership_tier),
+    )
