@@ -94,6 +94,20 @@ def test_n7_sending_with_htmx_returns_the_thread_and_a_fresh_form(client, auth, 
     assert 'id="thread-form"' in text(sent) and 'hx-swap-oob="true"' in text(sent)
 
 
+def test_n7_a_message_written_before_the_other_party_acted_is_still_sent(client, auth, world: World):
+    dispute = world.open(ago(2))
+    form_version = world.reload(dispute).version
+    world.act(
+        world.seller, dispute, Action.REJECT_REQUEST, ago(1), lambda c: negotiation.reject_request(c, {})
+    )
+    auth.login_as(world.buyer)
+    sent = client.post(
+        f"/disputes/{dispute.id}/message", data={"body": "Why?", "version": form_version}, headers=HX
+    )
+    assert sent.status_code == 200 and "Why?" in text(sent)
+    assert db.session.query(Message).one().body == "Why?"
+
+
 def test_an_htmx_action_swaps_the_changed_parts_instead_of_redirecting(client, auth, world: World):
     dispute = world.open(ago(1))
     auth.login_as(world.seller)

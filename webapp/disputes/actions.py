@@ -28,6 +28,9 @@ class ActionSpec:
     done: str
     confirm: str = ""  # what the confirmation says will happen; empty: no confirmation
     part: str = "proposals"  # the part of the page its form lives in
+    # A message does not answer anything on the page, so a form made before the other party's
+    # last action is still meant as written; every other action is refused when its form is stale.
+    refuse_stale: bool = True
 
 
 def _int(form: MultiDict[str, str], name: str) -> int:
@@ -61,7 +64,10 @@ ACTIONS: dict[str, ActionSpec] = {
         "Your proposal was changed.",
     ),
     "message": ActionSpec(
-        Action.SEND_MESSAGE, lambda c, f, u: negotiation.send_message(c, f.get("body", "")), "Message sent."
+        Action.SEND_MESSAGE,
+        lambda c, f, u: negotiation.send_message(c, f.get("body", "")),
+        "Message sent.",
+        refuse_stale=False,
     ),
     "change": ActionSpec(
         Action.CHANGE_DISPUTE, lambda c, f, u: lifecycle.change_dispute(c, f), "The dispute was changed."

@@ -73,9 +73,13 @@ def _proposal_of(ctx: ActionContext, proposal_id: int, party: Actor) -> Proposal
 
 
 def reject_request(ctx: ActionContext, form: dict[str, str]) -> Proposal | None:
-    """The seller rejects the buyer's request, with or without a proposal of its own (S3)."""
+    """The seller rejects the buyer's request, with or without a proposal of its own (S3).
+
+    The amount alone decides: the form always carries a resolution (a radio is pre-checked),
+    so a blank amount means "reject without a counter-offer".
+    """
     counter = None
-    if form.get("resolution") or form.get("amount"):
+    if (form.get("amount") or "").strip():
         counter = _new_proposal(ctx, form)
     for proposal in ctx.dispute.live_proposals(Actor.BUYER):
         proposal.status = ProposalStatus.REJECTED

@@ -20,7 +20,14 @@ bp = Blueprint("disputes", __name__)
 # The parts of the page that refresh themselves; an action re-renders them all (not the thread,
 # which has its own cursor, so a message being typed is never wiped).
 PARTS = (
-    "progress", "outcome", "settlement", "mediation", "proposals", "dispute-actions", "evidence", "history",
+    "progress",
+    "outcome",
+    "settlement",
+    "mediation",
+    "proposals",
+    "dispute-actions",
+    "evidence",
+    "history",
 )
 
 
@@ -122,14 +129,21 @@ def act(dispute_id: int, name: str) -> Response | str:
     """Take one action on the dispute; final ones ask for confirmation first."""
     spec = ACTIONS.get(name) or abort(404)
     now = clock.now()
-    ctx = begin(current_user, dispute_id, spec.action, now, version=version_from(request.form))
+    version = version_from(request.form) if spec.refuse_stale else None
+    ctx = begin(current_user, dispute_id, spec.action, now, version=version)
     context = page_context(ctx.dispute, ctx.actor, now)
     if spec.confirm and request.form.get("confirm") != "yes":
         words = consequence(name, spec, ctx, request.form)
         template = "disputes/_confirm_box.html" if htmx.wants_partial() else "disputes/confirm.html"
         return render_template(
-            template, spec=spec, name=name, form=request.form, consequence=words, part_name=spec.part,
-            label=name.replace("-", " "), **context,
+            template,
+            spec=spec,
+            name=name,
+            form=request.form,
+            consequence=words,
+            part_name=spec.part,
+            label=name.replace("-", " "),
+            **context,
         )
     spec.handler(ctx, request.form, uploads_from_request())
     if not htmx.wants_partial():

@@ -113,6 +113,17 @@ def test_s3_seller_rejecting_with_a_counter_proposal_starts_negotiation(world: W
     assert dispute.live_proposals(Actor.BUYER)[0].status is ProposalStatus.REJECTED
 
 
+def test_s3_a_rejection_with_the_form_default_resolution_but_no_amount_offers_nothing(world: World):
+    dispute = world.open(ago(1))
+    plain = {"resolution": "refund_only", "amount": " ", "comment": ""}
+    world.act(
+        world.seller, dispute, Action.REJECT_REQUEST, NOW, lambda c: negotiation.reject_request(c, plain)
+    )
+    dispute = world.reload(dispute)
+    assert dispute.state is State.NEGOTIATING
+    assert dispute.live_proposals(Actor.SELLER) == []
+
+
 def test_n3_changing_a_proposal_keeps_the_old_one_in_the_history(world: World):
     dispute = world.open(ago(2))
     world.act(
