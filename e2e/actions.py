@@ -1,12 +1,69 @@
-"""Named steps a person takes in the browser, found by role and label as a person would find them."""
+"""Named steps a person takes in the browser, found by role and label as a person would find them.
+
+Also the few steps that happen outside the browser: a fresh order (`flask demo order`) and
+moving the shared app clock (`flask clock travel`). Each story creates what it needs after any
+travel, because the clock only moves forward for the whole session.
+"""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from conftest import flask
+from playwright.sync_api import Locator, Page, expect
 
 PASSWORD = "demo-password"
+# The version poll runs every 5 s and the thread poll every 3 s: what another party did shows up
+# within one poll and the parts it triggers.
+POLL_TIMEOUT = 12_000
+
+
+# --- Outside the browser ------------------------------------------------------------------------
+
+
+def new_order(
+    env: dict[str, str],
+    title: str,
+    *,
+    buyer: str = "buyer@example.com",
+    seller: str = "seller@example.com",
+    policy: str = "aliexpress",
+    price: str = "45.00",
+) -> str:
+    """A fresh order the buyer can dispute now (received a day ago); returns its number."""
+    out = flask(
+        env,
+        "demo",
+        "order",
+        "--title",
+        title,
+        "--buyer",
+        buyer,
+        "--seller",
+        seller,
+        "--policy",
+        policy,
+        "--price",
+        price,
+    )
+    return out.strip().splitlines()[-1]
+
+
+def travel(env: dict[str, str], duration: str) -> None:
+    """Move the app clock forward for everyone (`7d`, `36h`, `1d12h`)."""
+    flask(env, "clock", "travel", duration)
+
+
+def app_now(env: dict[str, str]) -> datetime:
+    """The app's current time (naive UTC), as `flask clock show` prints it."""
+    found = re.search(r"App time: (\S+)", flask(env, "clock", "show"))
+    assert found, "flask clock show printed no app time"
+    return datetime.fromisoformat(found.group(1)).replace(tzinfo=None)
+
+
+# --- Accounts and navigation --------------------------------------------------------------------
 
 
 def log_in(page: Page, base_url: str, email: str) -> None:
@@ -24,29 +81,291 @@ def log_out(page: Page) -> None:
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
 
 
-def open_dispute_on(page: Page, base_url: str, item: str, *, amount: str, photo: Path) -> None:
-    """From My orders, open a dispute on the order whose title contains `item`: damaged, refund only."""
+def order_card(page: Page, base_url: str, item: str) -> Locator:
+    """My orders, and the card of the order whose title or number contains `item`."""
     page.goto(f"{base_url}/orders")
-    card = page.get_by_role("listitem").filter(has_text=item)
-    card.get_by_role("link", name="Open a dispute").click()
-    page.get_by_role("radio", name="Yes").check()
-    page.get_by_label("Reason").select_option(label="Damaged in transit")
-    page.get_by_role("radio", name="Refund only").check()
+    return page.get_by_role("listitem").filter(has_text=item)
+
+
+def open_dispute_on(
+    page: Page,
+    base_url: str,
+    item: str,
+    *,
+    amount: str,
+    photo: Path | None,
+    received: bool = True,
+    reason: str = "Damaged in transit",
+    resolution: str = "Refund only",
+    description: str = "The teapot arrived in pieces.",
+) -> str:
+    """From My orders, open a dispute on the order whose title or number contains `item`.
+
+    Returns the dispute page's address, for the other people of the story.
+    """
+    order_card(page, base_url, item).get_by_role("link", name="Open a dispute").click()
+    page.get_by_role("radio", name="Yes" if received else "No", exact=True).check()
+    page.get_by_label("Reason").select_option(label=reason)
+    page.get_by_role("radio", name=resolution).check()
     page.get_by_label("Refund amount").fill(amount)
-    page.get_by_label("Description").fill("The teapot arrived in pieces.")
-    page.get_by_label("Photos and videos").set_input_files(str(photo))
+    page.get_by_label("Description").fill(description)
+    if photo is not None:
+        page.get_by_label("Photos and videos").set_input_files(str(photo))
     page.get_by_role("button", name="Submit").click()
-    expect(page.get_by_role("progressbar", name="Dispute progress")).to_be_visible()
+    expect(progress_bar(page)).to_be_visible()
+    return page.url
 
 
 def open_dispute_of(page: Page, base_url: str, item: str) -> None:
-    """From My orders, go to the dispute on the order whose title contains `item`."""
-    page.goto(f"{base_url}/orders")
-    page.get_by_role("listitem").filter(has_text=item).get_by_role("link", name="View dispute").click()
+    """From My orders, go to the dispute on the order whose title or number contains `item`."""
+    order_card(page, base_url, item).get_by_role("link", name="View dispute").click()
+    expect(progress_bar(page)).to_be_visible()
 
 
-def reject_request_with_counter_offer(page: Page, amount: str) -> None:
+def open_from_queue(page: Page, base_url: str, item: str) -> None:
+    """As the mediator, open the escalated dispute whose row mentions `item` (its order number)."""
+    page.goto(f"{base_url}/mediation")
+    queue_row(page, item).get_by_role("link").click()
+    expect(progress_bar(page)).to_be_visible()
+
+
+def queue_row(page: Page, item: str) -> Locator:
+    """The mediator queue's row of the dispute whose row mentions `item`."""
+    return page.get_by_role("row").filter(has_text=item)
+
+
+def show_again(page: Page) -> None:
+    """Reload the dispute page, as a person coming back to it would."""
+    page.reload()
+    expect(progress_bar(page)).to_be_visible()
+
+
+# --- What the dispute page says -----------------------------------------------------------------
+
+
+def progress_bar(page: Page) -> Locator:
+    """The progress bar at the top of a dispute (H3); its value text names the current stage."""
+    return page.get_by_role("progressbar", name="Dispute progress")
+
+
+def expect_stage(page: Page, stage: str, timeout: float = 5_000) -> None:
+    """The progress bar stands at `stage` ("Negotiation", "Platform review", "Refund", "Cancelled")."""
+    expect(progress_bar(page)).to_have_attribute("aria-valuetext", stage, timeout=timeout)
+
+
+def status_line(page: Page) -> Locator:
+    """What the last action did or why it was refused (the live region under the title)."""
+    return page.locator("#dispute-status")
+
+
+def section(page: Page, heading: str) -> Locator:
+    """A part of the dispute page, found by its heading ("Proposals", "Outcome", "Refund", ...)."""
+    return page.locator("section").filter(has=page.get_by_role("heading", name=heading, exact=True))
+
+
+def refund_line(page: Page) -> Locator:
+    """The Refund part's line with the amount and status ("Refund 20.00 USD: pending, due by ...")."""
+    return section(page, "Refund").get_by_role("paragraph").filter(has_text=re.compile(r"^Refund \d"))
+
+
+def solution_card(page: Page, number: int) -> Locator:
+    """The card of the mediator's solution `number` (M4)."""
+    return page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=f"Solution {number}"))
+
+
+def expect_done(page: Page, words: str) -> None:
+    """The status line (htmx) or the flash message (without JavaScript) says `words`."""
+    expect(page.get_by_role("status").filter(has_text=words)).to_be_visible()
+
+
+def press(page: Page, button: Locator, action: str) -> None:
+    """Click a dispute action's button and wait until the server has answered its POST.
+
+    The status line may still say what the previous action did, so waiting for the answer is what
+    makes the next step (often in another browser) see this one's effect.
+    """
+    suffix = f"/{action}"
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(suffix)):
+        button.click()
+
+
+# --- Confirmations ------------------------------------------------------------------------------
+
+
+def confirmation(page: Page) -> Locator:
+    """The in-page confirmation box, or the confirmation page without JavaScript."""
+    page_heading = page.get_by_role("heading", name="Please confirm", level=1)
+    return page.get_by_role("alertdialog").or_(page.get_by_role("main").filter(has=page_heading))
+
+
+def confirm(page: Page, yes: str, action: str, *, saying: str = "") -> None:
+    """Check what the confirmation says will happen, then press its "Yes, ..." button."""
+    box = confirmation(page)
+    expect(box).to_be_visible()
+    if saying:
+        expect(box).to_contain_text(saying)
+    press(page, box.get_by_role("button", name=yes), action)
+
+
+# --- Buyer and seller: proposals (S2, S3, N2-N5) ------------------------------------------------
+
+
+def proposal_card(page: Page, amount: str) -> Locator:
+    """The live proposal card showing `amount` ("12.00 USD")."""
+    return (
+        section(page, "Proposals").get_by_role("listitem").filter(has_text=amount).filter(has_text="proposal")
+    )
+
+
+def reject_request_form(page: Page) -> Locator:
+    """The seller's form under "Reject the buyer's request" (S3)."""
+    return page.locator("form").filter(has=page.get_by_role("heading", name="Reject the buyer's request"))
+
+
+def reject_request_with_counter_offer(page: Page, amount: str, comment: str = "") -> None:
     """As the seller, reject the buyer's request and offer a partial refund."""
-    form = page.locator("#reject-request")
+    form = reject_request_form(page)
     form.get_by_label("Refund amount").fill(amount)
-    form.get_by_role("button", name="Reject").click()
+    if comment:
+        form.get_by_label("Comment").fill(comment)
+    press(page, form.get_by_role("button", name="Reject"), "reject-request")
+
+
+def reject_request(page: Page) -> None:
+    """As the seller, reject the request without a proposal: the amount left empty, as the form says."""
+    press(page, reject_request_form(page).get_by_role("button", name="Reject"), "reject-request")
+
+
+def start_accepting(page: Page, amount: str) -> Locator:
+    """Press Accept on the other party's proposal of `amount`; returns the confirmation shown."""
+    press(page, proposal_card(page, amount).get_by_role("button", name="Accept"), "accept")
+    box = confirmation(page)
+    expect(box).to_contain_text(amount)
+    return box
+
+
+def accept_proposal(page: Page, amount: str) -> None:
+    """Accept the other party's proposal of `amount`: the page says it is final and the sum first (N4)."""
+    start_accepting(page, amount)
+    confirm(page, "Yes, accept", "accept", saying="final")
+
+
+def reject_proposal(page: Page, amount: str) -> None:
+    """Reject the other party's proposal of `amount`; the negotiation goes on (N5)."""
+    press(page, proposal_card(page, amount).get_by_role("button", name="Reject"), "reject")
+    expect_done(page, "You rejected the proposal.")
+
+
+def change_proposal(page: Page, amount: str, *, to: str, comment: str | None = None) -> None:
+    """Change one's own proposal of `amount` to the amount `to` (N3)."""
+    card = proposal_card(page, amount)
+    card.locator("summary").filter(has_text="Change").click()
+    card.get_by_label("Refund amount").fill(to)
+    if comment is not None:
+        card.get_by_label("Comment").fill(comment)
+    press(page, card.get_by_role("button", name="Change"), "change-proposal")
+    expect_done(page, "Your proposal was changed.")
+
+
+def send_message(page: Page, text: str, *, ctrl_enter: bool = False) -> None:
+    """Write in the negotiation thread and press Send, or Ctrl+Enter in the box (N7)."""
+    thread = section(page, "Negotiation thread")
+    box = thread.get_by_role("textbox", name="Message")
+    box.fill(text)
+    if ctrl_enter:
+        box.press("Control+Enter")
+    else:
+        press(page, thread.get_by_role("button", name="Send"), "message")
+    expect(thread.get_by_role("list", name="Messages")).to_contain_text(text)
+
+
+# --- Buyer: the dispute itself (N1, C1-C3) ------------------------------------------------------
+
+
+def escalate(page: Page) -> None:
+    """Press Escalate (dhgate, after the seller's 5 days) and confirm (N1)."""
+    press(page, page.get_by_role("button", name="Escalate"), "escalate")
+    confirm(page, "Yes, escalate", "escalate", saying="hands the dispute to the platform")
+    expect_done(page, "The dispute went to the platform.")
+
+
+def cancel_dispute(page: Page, button: str = "Cancel dispute") -> None:
+    """Press "Cancel dispute" (or "Cancel arbitration") and confirm (C1)."""
+    press(page, page.get_by_role("button", name=button), "cancel")
+    confirm(page, "Yes, cancel", "cancel", saying="Cancelling closes the dispute")
+    expect_done(page, "The dispute was cancelled.")
+
+
+def reopen_dispute(page: Page) -> None:
+    """Reopen a cancelled dispute (C2)."""
+    press(page, page.get_by_role("button", name="Reopen dispute"), "reopen")
+    expect_done(page, "The dispute was reopened.")
+
+
+def submit_complaint(page: Page, why: str, description: str) -> None:
+    """Fill in "Submit a complaint" and confirm; whether it is accepted is for the caller to check (C3)."""
+    form = page.locator("form").filter(has=page.get_by_role("heading", name="Submit a complaint"))
+    form.get_by_label("Why").select_option(label=why)
+    form.get_by_label("Description").fill(description)
+    press(page, form.get_by_role("button", name="Submit a complaint"), "appeal")
+
+
+# --- Mediation (M2, M4, M5) ---------------------------------------------------------------------
+
+
+def request_evidence(page: Page, party: str, wanted: str, days: str | None = None) -> None:
+    """As the mediator, ask `party` ("Buyer" or "Seller") for specific evidence (M2)."""
+    form = page.locator("form").filter(has=page.get_by_role("heading", name="Request evidence"))
+    form.get_by_label("From").select_option(label=party)
+    form.get_by_label("What is wanted").fill(wanted)
+    if days is not None:
+        form.get_by_label("Days to answer").fill(days)
+    press(page, form.get_by_role("button", name="Request evidence"), "request-evidence")
+    expect_done(page, "Evidence requested.")
+
+
+def respond_now(page: Page, comment: str, file: Path | None) -> None:
+    """As a party asked for evidence, answer with a comment and a file ("Respond now", M2)."""
+    form = page.locator("form").filter(has=page.get_by_role("button", name="Respond now"))
+    if file is not None:
+        form.get_by_label("Photos and videos").set_input_files(str(file))
+    form.get_by_label("Comment").fill(comment)
+    press(page, form.get_by_role("button", name="Respond now"), "respond")
+    expect_done(page, "Your response was sent to the mediator.")
+
+
+def propose_decision(page: Page, solutions: list[tuple[str, str, str]], explanation: str = "") -> None:
+    """As the mediator, propose one or two solutions: (resolution label, amount, comment) each (M4)."""
+    form = page.locator("form").filter(has=page.get_by_role("heading", name="Propose decision"))
+    for number, (resolution, amount, comment) in enumerate(solutions, start=1):
+        solution = form.get_by_role("group", name=f"Solution {number}")
+        solution.get_by_label("Resolution").select_option(label=resolution)
+        solution.get_by_label("Refund amount").fill(amount)
+        solution.get_by_label("Comment").fill(comment)
+    form.get_by_label("Explanation").fill(explanation)
+    press(page, form.get_by_role("button", name="Propose decision"), "propose-decision")
+    expect_done(page, "Decision proposed to both parties.")
+
+
+def answer_decision(page: Page, choice: int, comment: str = "") -> None:
+    """As a party, accept solution `choice` (confirming), or reject the solutions with 0 (M4)."""
+    if choice:
+        press(page, page.get_by_role("button", name=f"Accept solution {choice}"), "accept-solution")
+        confirm(page, "Yes, accept solution", "accept-solution", saying=f"Solution {choice}")
+        expect_done(page, "You accepted the solution.")
+        return
+    page.locator("summary").filter(has_text="Reject the solutions").click()
+    form = page.locator("form").filter(has=page.get_by_role("button", name="Reject", exact=True))
+    form.get_by_label("Comment").fill(comment)
+    press(page, form.get_by_role("button", name="Reject", exact=True), "reject-solutions")
+    expect_done(page, "You rejected the proposed solutions")
+
+
+def final_decision(page: Page, option: int, comment: str = "") -> None:
+    """As the mediator, choose solution `option` as the final decision and confirm (M5)."""
+    form = page.locator("form").filter(has=page.get_by_role("heading", name="Final decision"))
+    form.get_by_role("radio", name=f"Solution {option}:").check()
+    form.get_by_label("Comment").fill(comment)
+    press(page, form.get_by_role("button", name="Final decision"), "final-decision")
+    confirm(page, "Yes, final decision", "final-decision", saying=f"solution {option}")
+    expect_done(page, "Final decision made: the dispute is closed.")

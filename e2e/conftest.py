@@ -9,11 +9,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
+from playwright.sync_api import Page
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -37,6 +39,25 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         "executable_path": CHROMIUM,
         "args": [*browser_type_launch_args.get("args", []), *FLAGS],
     }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "travels: moves the shared app clock forward (runs after the tests that use the demo seed)"
+    )
+    # Keep a Playwright trace and a screenshot of every failing test (`playwright show-trace ...`),
+    # unless the command line asked for something else.
+    option = config.option
+    if getattr(option, "tracing", None) == "off" and getattr(option, "output", None) == "test-results":
+        option.tracing = "retain-on-failure"
+        option.screenshot = "only-on-failure"
+        option.output = str(ARTIFACTS / "failures")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests that travel in time last, whatever their file names: the clock never goes back,
+    and the demo seed's disputes (used by the screenshot tour and the newcomer story) would move on."""
+    items.sort(key=lambda item: item.get_closest_marker("travels") is not None)
 
 
 def _free_port() -> int:
@@ -84,17 +105,45 @@ def base_url(server_env: dict[str, str]) -> Iterator[str]:
     flask(server_env, "db", "upgrade")
     flask(server_env, "demo", "seed")
     port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
-        env=server_env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # The server's log (requests and tracebacks) is kept beside the screenshots, for failures.
+    with (ARTIFACTS / "server.log").open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
+            env=server_env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(url, process)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def photo(tmp_path: Path) -> Callable[[str], Path]:
+    """Make a small JPEG named `name`, standing in for a phone photo."""
+
+    def make(name: str = "photo.jpg", colour: tuple[int, int, int] = (180, 120, 90)) -> Path:
+        path = tmp_path / name
+        Image.new("RGB", (800, 600), colour).save(path, "JPEG")
+        return path
+
+    return make
+
+
+@pytest.fixture
+def as_user(new_context: Callable[..., Any], base_url: str) -> Callable[..., Page]:
+    """Open a browser window of its own (a fresh context) logged in as `email`."""
+    from actions import log_in  # actions imports this module
+
+    def open_window(email: str, **context_args: Any) -> Page:
+        page = new_context(**context_args).new_page()
+        log_in(page, base_url, email)
+        return page
+
+    return open_window
