@@ -337,8 +337,17 @@ def order_command(buyer: str, seller: str, title: str, price: str, policy: str, 
         raise click.ClickException("Unknown buyer or seller email: run `flask demo seed` first.")
     count = db.session.scalar(select(func.count(Order.id))) or 0
     number = f"X-{count + 1:04d}"
-    _order(number, people[buyer], people[seller], title, price, now, dispatched_days_ago=14,
-           protection_ends_in_days=20 if received else -1, receipt_days_ago=1 if received else None,
-           policy=policy)
+    _order(
+        number,
+        people[buyer],
+        people[seller],
+        title,
+        price,
+        now,
+        dispatched_days_ago=14,
+        protection_ends_in_days=20 if received else -1,
+        receipt_days_ago=1 if received else None,
+        policy=policy,
+    )
     db.session.commit()
     click.echo(number)

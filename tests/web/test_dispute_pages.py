@@ -231,5 +231,3 @@ def test_an_unknown_action_is_a_404(client, auth, world: World):
     dispute = world.open(ago(1))
     auth.login_as(world.buyer)
     assert client.post(f"/disputes/{dispute.id}/explode", data={}).status_code == 404
-
-

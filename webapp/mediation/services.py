@@ -73,8 +73,7 @@ def request_evidence(ctx: ActionContext, party: str, wanted: str, days: str | No
         at=ctx.now,
         rule="M2",
         summary=(
-            f"The mediator asked the {party} for evidence "
-            f"by {request.due_at:%d %B %Y, %H:%M} UTC: {text}"
+            f"The mediator asked the {party} for evidence by {request.due_at:%d %B %Y, %H:%M} UTC: {text}"
         ),
     )
     changed(ctx.dispute, ctx.now)
@@ -150,17 +149,14 @@ def propose_decision(ctx: ActionContext, options: list[tuple[str, str, str]], co
         at=ctx.now,
         rule="M4",
         summary=(
-            f"The mediator proposed: {offered}. "
-            f"Answers are due by {decision.answers_due_at:%d %B %Y} UTC."
+            f"The mediator proposed: {offered}. Answers are due by {decision.answers_due_at:%d %B %Y} UTC."
         ),
     )
     changed(ctx.dispute, ctx.now)
     return decision
 
 
-def answer_decision(
-    ctx: ActionContext, choice: str, comment: str, uploads: list[Upload]
-) -> None:
+def answer_decision(ctx: ActionContext, choice: str, comment: str, uploads: list[Upload]) -> None:
     """A party accepts one option or rejects them (with new evidence); matching answers close it (M4-M6)."""
     decision = current_decision(ctx.dispute)
     assert decision is not None  # the engine's guard
