@@ -97,3 +97,16 @@ def test_n7_ctrl_enter_sends_a_message(
     expect(buyer.get_by_text("Ctrl+Enter sends.")).to_be_visible()
     send_message(buyer, "Sent with the keyboard.", ctrl_enter=True)
     expect(buyer.get_by_role("list", name="Messages")).to_contain_text("Sent with the keyboard.")
+
+
+def test_h3_the_countdown_to_the_next_deadline_runs_without_a_reload(
+    as_user: Window, base_url: str, server_env: dict[str, str], photo: Callable[..., Path]
+):
+    order = new_order(server_env, "Mug rack (countdown)")
+    buyer = as_user("buyer@example.com")
+    buyer.clock.install()
+    open_dispute_on(buyer, base_url, order, amount="20.00", photo=photo())
+    countdown = buyer.locator("#progress [data-countdown]")
+    expect(countdown).to_contain_text("4 days 23 h")
+    buyer.clock.fast_forward("02:00:00")  # fires due timers once, not every poll
+    expect(countdown).to_contain_text("4 days 21 h")
