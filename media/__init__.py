@@ -3,6 +3,7 @@
 Plain Python: no web framework, and no knowledge of disputes beyond the key layout.
 """
 
+from media.errors import MediaError, MediaRejected, MediaTimeout, MediaToolMissing
 from media.factory import storage_from_settings
 from media.hashing import HashingReader, sha256_file
 from media.keys import (
@@ -34,6 +35,10 @@ __all__ = [
     "HashingReader",
     "InvalidKey",
     "LocalDiskStorage",
+    "MediaError",
+    "MediaRejected",
+    "MediaTimeout",
+    "MediaToolMissing",
     "ObjectExists",
     "ObjectNotFound",
     "S3Storage",

@@ -26,12 +26,12 @@ class EvidenceKind(StrEnum):
 
 
 class ProcessingStatus(StrEnum):
-    """Where an item is in the media pipeline."""
+    """Where an item is in the media pipeline; every item ends READY or FAILED."""
 
-    UPLOADED = "uploaded"
-    PROCESSING = "processing"
-    READY = "ready"
-    FAILED = "failed"
+    UPLOADED = "uploaded"  # original stored, a job is queued (or will be, by the sweep)
+    PROCESSING = "processing"  # a worker holds it: `progress` and `heartbeat_at` move
+    READY = "ready"  # derived copies stored; shown in the locker
+    FAILED = "failed"  # gave up with `failure_reason`; the original is still kept
 
 
 class EvidenceItem(db.Model):
@@ -58,12 +58,20 @@ class EvidenceItem(db.Model):
     progress: Mapped[int] = mapped_column(default=0)
     failure_reason: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(default=0)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a worker's last sign of life
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retry backoff
+    # The same bytes as an earlier item of the dispute (E3): its objects are shared, not stored twice.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_items.id"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))  # a pinned message (N7)
     evidence_request_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_requests.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    __table_args__ = (Index("ix_evidence_items_dispute_sha", "dispute_id", "sha256"),)
+    __table_args__ = (
+        Index("ix_evidence_items_dispute_sha", "dispute_id", "sha256"),
+        Index("ix_evidence_items_status", "status"),
+    )
 
     uploader: Mapped[User] = relationship(foreign_keys=[uploader_id], lazy="joined")
 
