@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
-JOB_MODES = ("inline", "celery")
+# inline: an in-process worker pool; celery: workers on Redis; eager: run at commit (tests).
+JOB_MODES = ("inline", "celery", "eager")
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
@@ -85,6 +86,14 @@ def from_env(instance_path: str, environ: Mapping[str, str] | None = None) -> di
         "S3_REGION": env.get("S3_REGION") or env.get("AWS_REGION") or "",
         "MAX_PHOTO_BYTES": int(env.get("MAX_PHOTO_BYTES") or 20 * 1024 * 1024),
         "MAX_VIDEO_BYTES": int(env.get("MAX_VIDEO_BYTES") or 500 * 1024 * 1024),
+        "MAX_VIDEO_SECONDS": float(env.get("MAX_VIDEO_SECONDS") or 600),
+        "MAX_EVIDENCE_ITEMS": int(env.get("MAX_EVIDENCE_ITEMS") or 50),
+        # Evidence processing: threads of the in-process pool, a job's attempts, and how long a
+        # job may stay silent before the sweep takes it for dead and queues it again.
+        "JOB_THREADS": int(env.get("JOB_THREADS") or 2),
+        "JOB_MAX_ATTEMPTS": int(env.get("JOB_MAX_ATTEMPTS") or 3),
+        "JOB_STALE_AFTER_SECONDS": float(env.get("JOB_STALE_AFTER_SECONDS") or 120),
+        "TRANSCODE_TIMEOUT_SECONDS": float(env.get("TRANSCODE_TIMEOUT_SECONDS") or 1800),
         # Notifications by email (H2): SMTP when MAIL_SERVER is set, the /outbox page otherwise.
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": int(env.get("MAIL_PORT") or 25),
