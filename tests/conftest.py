@@ -40,7 +40,7 @@ def _base_config(url: str, tmp_dir: str) -> dict[str, Any]:
         "MEDIA_ROOT": os.path.join(tmp_dir, "media"),
         "WTF_CSRF_ENABLED": False,
         "ENABLE_TIME_TRAVEL": False,
-        "JOBS": "inline",
+        "JOBS": "eager",
         # Fast hashes: scrypt would cost ~50 ms per user.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }

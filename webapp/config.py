@@ -91,6 +91,7 @@ def from_env(instance_path: str, environ: Mapping[str, str] | None = None) -> di
         # Evidence processing: threads of the in-process pool, a job's attempts, and how long a
         # job may stay silent before the sweep takes it for dead and queues it again.
         "JOB_THREADS": int(env.get("JOB_THREADS") or 2),
+        "JOB_QUEUE": env.get("JOB_QUEUE") or "evidence",  # the Celery queue workers listen on
         "JOB_MAX_ATTEMPTS": int(env.get("JOB_MAX_ATTEMPTS") or 3),
         "JOB_STALE_AFTER_SECONDS": float(env.get("JOB_STALE_AFTER_SECONDS") or 120),
         "TRANSCODE_TIMEOUT_SECONDS": float(env.get("TRANSCODE_TIMEOUT_SECONDS") or 1800),

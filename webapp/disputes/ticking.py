@@ -15,6 +15,7 @@ from webapp.clock import clock_now
 from webapp.disputes.models import Dispute
 from webapp.disputes.pipeline import settle_due_deadlines
 from webapp.extensions import db
+from webapp.jobs.sweep import sweep as sweep_evidence
 from webapp.notifications.delivery import deliver_pending
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,11 @@ def run_clock_thread(app: Flask, every: float = 60.0) -> threading.Thread:
                     deliver_pending()
             except Exception:  # the clock must survive a bad minute; the next tick retries
                 log.exception("tick failed")
+            try:
+                with app.app_context():
+                    sweep_evidence(clock_now(db.session))
+            except Exception:
+                log.exception("evidence sweep failed")
             time.sleep(every)
 
     thread = threading.Thread(target=loop, name="dispute-clock", daemon=True)
@@ -76,7 +82,8 @@ def tick_command(every: float | None) -> None:
     while True:
         acted = tick()
         sent = deliver_pending()  # after tick's commit: emails for what the clock just did
-        click.echo(f"{acted} deadline(s) acted, {sent} email(s) sent.")
+        queued = sweep_evidence(clock_now(db.session))
+        click.echo(f"{acted} deadline(s) acted, {sent} email(s) sent, {queued} evidence item(s) queued.")
         if every is None:
             return
         time.sleep(every)
