@@ -23,6 +23,7 @@ BLUEPRINTS: list[str] = [
     "webapp.disputes.routes:bp",
     "webapp.mediation.routes:bp",
     "webapp.notifications.routes:bp",
+    "webapp.evidence.routes:bp",
 ]
 CLI_GROUPS: list[str] = [
     "webapp.clock:clock_cli",
@@ -30,6 +31,7 @@ CLI_GROUPS: list[str] = [
     "webapp.disputes.ticking:disputes_cli",
     "webapp.demo:demo_cli",
     "webapp.notifications.delivery:notifications_cli",
+    "webapp.jobs.sweep:evidence_cli",
 ]
 
 

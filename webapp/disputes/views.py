@@ -23,6 +23,8 @@ from dispute_engine import (
 from webapp.disputes.facts import active_refund, active_return, current_decision, dispute_facts, open_requests
 from webapp.disputes.lifecycle import APPEAL_REASONS
 from webapp.disputes.models import Dispute, Message
+from webapp.evidence.access import locker_stamp
+from webapp.evidence.locker import pinned_message_ids
 from webapp.evidence.models import EvidenceItem
 from webapp.extensions import db
 from webapp.history.models import Event
@@ -76,6 +78,8 @@ def page_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any
         "messages": messages,
         "thread_visible": thread_visible(dispute, actor),
         "evidence": evidence,
+        "locker_stamp": locker_stamp(dispute, evidence),
+        "pinned": pinned_message_ids(evidence, actor),
         "events": events,
         "requests": open_requests(dispute),
         "decision": current_decision(dispute),

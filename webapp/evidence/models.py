@@ -15,6 +15,7 @@ from webapp.extensions import db
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User
+    from webapp.disputes.models import Message
 
 
 class EvidenceKind(StrEnum):
@@ -74,6 +75,18 @@ class EvidenceItem(db.Model):
     )
 
     uploader: Mapped[User] = relationship(foreign_keys=[uploader_id], lazy="joined")
+    duplicate_of: Mapped[EvidenceItem | None] = relationship(remote_side=[id], lazy="joined")
+    message: Mapped[Message | None] = relationship(lazy="joined")
+
+    @property
+    def source(self) -> EvidenceItem:
+        """The item whose stored objects this one shows: itself, or the earlier identical upload."""
+        return self.duplicate_of or self
+
+    @property
+    def is_final(self) -> bool:
+        """Processing has ended, one way or the other."""
+        return self.source.status in (ProcessingStatus.READY, ProcessingStatus.FAILED)
 
     @property
     def is_removed(self) -> bool:

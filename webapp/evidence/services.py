@@ -1,19 +1,23 @@
-"""Put files into a dispute's evidence locker: sniffed, hashed while streaming, stored write-once."""
+"""Put files into a dispute's evidence locker: sniffed, hashed, checked for duplicates, stored write-once."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, BinaryIO
 
 from flask import current_app
+from sqlalchemy import func, select
 
 from dispute_engine import Actor, FormInvalid
 from media import TooLarge, evidence_key
-from media.sniff import sniff_stream
+from media.hashing import CHUNK_SIZE
+from media.sniff import Sniffed, sniff_stream
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
 from webapp.extensions import db
+from webapp.jobs.queue import enqueue_after_commit
 from webapp.storage import storage
 
 if TYPE_CHECKING:
@@ -21,6 +25,7 @@ if TYPE_CHECKING:
     from webapp.disputes.models import Dispute
 
 ACCEPTED = "photos (JPEG, PNG, WebP, HEIC, GIF) and videos (MP4, MOV, WebM, 3GP)"
+MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -31,13 +36,92 @@ class Upload:
     filename: str
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one party may put in one dispute's locker (E1)."""
+
+    photo_bytes: int
+    video_bytes: int
+    items: int
+
+    def describe(self) -> str:
+        """The limits in words, for refusals and the upload form."""
+        return (
+            f"up to {megabytes(self.photo_bytes)} a photo, {megabytes(self.video_bytes)} "
+            f"and {video_minutes()} minutes a video, {self.items} items"
+        )
+
+
+def megabytes(size: int) -> str:
+    """A byte limit in words: "20 MB", or "48 KB" for limits under a megabyte."""
+    return f"{size // MB} MB" if size >= MB else f"{size // 1024} KB"
+
+
+def limits() -> Limits:
+    """The configured upload limits."""
+    config = current_app.config
+    return Limits(
+        photo_bytes=int(config.get("MAX_PHOTO_BYTES", 20 * MB)),
+        video_bytes=int(config.get("MAX_VIDEO_BYTES", 500 * MB)),
+        items=int(config.get("MAX_EVIDENCE_ITEMS", 50)),
+    )
+
+
+def video_minutes() -> int:
+    """The longest video accepted, in whole minutes."""
+    return int(float(current_app.config.get("MAX_VIDEO_SECONDS", 600)) // 60)
+
+
+def _sniffed(upload: Upload) -> Sniffed:
+    sniffed = sniff_stream(upload.stream)
+    if sniffed is None:
+        name = upload.filename or "A file"
+        raise FormInvalid({"evidence": f"{name} is not a photo or video. We accept {ACCEPTED}."})
+    return sniffed
+
+
 def check_uploads(uploads: list[Upload]) -> None:
     """Refuse, before anything is stored, files that are not photos or videos (E1)."""
     for upload in uploads:
-        if sniff_stream(upload.stream) is None:
-            raise FormInvalid(
-                {"evidence": f"{upload.filename or 'A file'} is not a photo or video. We accept {ACCEPTED}."}
+        _sniffed(upload)
+
+
+def _sha256_and_size(stream: BinaryIO, max_bytes: int, name: str) -> tuple[str, int]:
+    """Hash the upload (already spooled to disk by the server) and rewind it; refuse it past the limit."""
+    start = stream.tell()
+    digest, size = hashlib.sha256(), 0
+    while chunk := stream.read(CHUNK_SIZE):
+        size += len(chunk)
+        if size > max_bytes:
+            raise FormInvalid({"evidence": f"{name} is larger than {megabytes(max_bytes)}."})
+        digest.update(chunk)
+    stream.seek(start)
+    if size == 0:
+        raise FormInvalid({"evidence": f"{name} is empty."})
+    return digest.hexdigest(), size
+
+
+def _party_item_count(dispute: Dispute, party: Actor) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(EvidenceItem.id)).where(
+                EvidenceItem.dispute_id == dispute.id,
+                EvidenceItem.party == party,
+                EvidenceItem.removed_at.is_(None),
             )
+        )
+        or 0
+    )
+
+
+def _earlier_copy(dispute: Dispute, sha256: str) -> EvidenceItem | None:
+    return db.session.scalar(
+        select(EvidenceItem)
+        .where(EvidenceItem.dispute_id == dispute.id, EvidenceItem.sha256 == sha256)
+        .where(EvidenceItem.duplicate_of_id.is_(None), EvidenceItem.removed_at.is_(None))
+        .order_by(EvidenceItem.id)
+        .limit(1)
+    )
 
 
 def store_uploads(
@@ -48,38 +132,66 @@ def store_uploads(
     *,
     now: datetime,
     request_id: int | None = None,
+    caption: str = "",
 ) -> list[EvidenceItem]:
-    """Store each file's original bytes and SHA-256 and add it to the locker (E1, E3)."""
+    """Store each file's original and SHA-256, add it to the locker, and queue its processing (E1, E3).
+
+    The same bytes twice from one party are refused; from the other party they are flagged as
+    identical and share the first copy's objects instead of being stored again.
+    """
     check_uploads(uploads)
-    items = []
+    allowed = limits()
+    if _party_item_count(dispute, party) + len(uploads) > allowed.items:
+        full = f"Your evidence in this dispute is limited to {allowed.items} items; remove some first."
+        raise FormInvalid({"evidence": full})
+    # Check every file before storing any, so a refused batch leaves nothing behind.
+    checked: list[tuple[Upload, Sniffed, str, int, int, EvidenceItem | None]] = []
     for upload in uploads:
-        sniffed = sniff_stream(upload.stream)
-        assert sniffed is not None
-        item_uuid = uuid.uuid4().hex
-        key = evidence_key(dispute.id, item_uuid, "original")
-        limit_key = "MAX_VIDEO_BYTES" if sniffed.kind == "video" else "MAX_PHOTO_BYTES"
-        limit = int(current_app.config.get(limit_key, 20 * 1024 * 1024))
-        try:
-            stored = storage().put(key, upload.stream, content_type=sniffed.content_type, max_bytes=limit)
-        except TooLarge:
-            raise FormInvalid(
-                {"evidence": f"{upload.filename} is larger than {limit // (1024 * 1024)} MB."}
-            ) from None
+        sniffed = _sniffed(upload)
+        name = (upload.filename or "evidence")[:255]
+        limit = allowed.video_bytes if sniffed.kind == "video" else allowed.photo_bytes
+        sha256, size = _sha256_and_size(upload.stream, limit, name)
+        earlier = _earlier_copy(dispute, sha256)
+        if any(c[2] == sha256 for c in checked) or (earlier is not None and earlier.party is party):
+            raise FormInvalid({"evidence": f"{name} is already in your evidence (the very same file)."})
+        checked.append((upload, sniffed, sha256, size, limit, earlier))
+    items: list[EvidenceItem] = []
+    for upload, sniffed, sha256, size, limit, earlier in checked:
         item = EvidenceItem(
-            uuid=item_uuid,
+            uuid=uuid.uuid4().hex,
             dispute_id=dispute.id,
             uploader_id=user.id,
             party=party,
             kind=EvidenceKind(sniffed.kind),
             original_name=(upload.filename or "evidence")[:255],
             content_type=sniffed.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-            storage_key=key,
+            size=size,
+            sha256=sha256,
+            caption=caption.strip()[:500],
             status=ProcessingStatus.UPLOADED,
+            evidence_request_id=request_id,
             created_at=now,
         )
+        if earlier is not None:
+            item.duplicate_of = earlier
+            item.storage_key = earlier.storage_key
+        else:
+            item.storage_key = _put_original(dispute, item, upload.stream, limit)
         db.session.add(item)
         items.append(item)
     db.session.flush()
+    enqueue_after_commit([item.id for item in items])
     return items
+
+
+def _put_original(dispute: Dispute, item: EvidenceItem, stream: BinaryIO, limit: int) -> str:
+    key = evidence_key(dispute.id, item.uuid, "original")
+    try:
+        stored = storage().put(key, stream, content_type=item.content_type, max_bytes=limit)
+    except TooLarge:
+        raise FormInvalid({"evidence": f"{item.original_name} is larger than {megabytes(limit)}."}) from None
+    if stored.sha256 != item.sha256:  # the spooled file changed under us: never record a wrong hash
+        raise FormInvalid(
+            {"evidence": f"{item.original_name} changed while it was being stored; send it again."}
+        )
+    return key

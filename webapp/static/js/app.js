@@ -43,3 +43,117 @@
   if (document.readyState !== "loading") startCountdowns(document);
   setInterval(tick, 15000);
 })();
+
+// Evidence uploads: each chosen or dropped file goes up on its own htmx request, so each gets its own
+// progress bar (htmx:xhr:progress). Without JavaScript the form posts all files at once.
+(function () {
+  if (window.evidenceUploadsReady) return;
+  window.evidenceUploadsReady = true;
+  document.documentElement.classList.add("js");
+  var MB = 1024 * 1024;
+
+  function refusal(form, file, queued) {
+    var isVideo = (file.type || "").indexOf("video/") === 0;
+    var limit = Number(form.dataset[isVideo ? "maxVideoBytes" : "maxPhotoBytes"]);
+    if (file.size === 0) return "the file is empty.";
+    if (limit && file.size > limit) {
+      return "it is larger than " + Math.round(limit / MB) + " MB, the limit for a " + (isVideo ? "video." : "photo.");
+    }
+    var room = Number(form.dataset.maxItems) - Number(form.dataset.have) - queued;
+    if (room <= 0) return "your evidence is limited to " + form.dataset.maxItems + " items.";
+    return "";
+  }
+
+  function row(queue, file, text, cls) {
+    var li = document.createElement("li");
+    li.className = "upload-row " + cls;
+    var name = document.createElement("strong");
+    name.textContent = file.name;
+    li.appendChild(name);
+    li.appendChild(document.createTextNode(text));
+    queue.appendChild(li);
+    return li;
+  }
+
+  function send(form, queue, file) {
+    var li = row(queue, file, " ", "upload-row--sending");
+    var bar = document.createElement("progress");
+    bar.max = 100;
+    bar.value = 0;
+    bar.setAttribute("aria-label", "Uploading " + file.name);
+    li.appendChild(bar);
+    var one = document.createElement("form");
+    one.hidden = true;
+    one.setAttribute("hx-post", form.action);
+    one.setAttribute("hx-encoding", "multipart/form-data");
+    one.setAttribute("hx-target", "closest li");
+    one.setAttribute("hx-swap", "outerHTML");
+    ["csrf_token", "caption"].forEach(function (name) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = form.elements[name] ? form.elements[name].value : "";
+      one.appendChild(input);
+    });
+    var picker = document.createElement("input");
+    picker.type = "file";
+    picker.name = "evidence";
+    var files = new DataTransfer();
+    files.items.add(file);
+    picker.files = files.files;
+    one.appendChild(picker);
+    li.appendChild(one);
+    htmx.process(one);
+    one.requestSubmit();
+  }
+
+  function take(form, fileList) {
+    var queue = document.getElementById("upload-queue");
+    var queued = 0;
+    Array.prototype.forEach.call(fileList, function (file) {
+      var why = refusal(form, file, queued);
+      if (why) {
+        row(queue, file, ": not uploaded, " + why, "upload-row--refused").setAttribute("role", "alert");
+        return;
+      }
+      queued += 1;
+      send(form, queue, file);
+    });
+    form.dataset.have = String(Number(form.dataset.have) + queued);
+    form.reset();
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.id === "evidence-files" && input.form && input.files.length) take(input.form, input.files);
+  });
+  document.addEventListener("dragover", function (event) {
+    var zone = event.target.closest && event.target.closest("[data-dropzone]");
+    if (!zone) return;
+    event.preventDefault();
+    zone.classList.add("dropzone--over");
+  });
+  document.addEventListener("dragleave", function (event) {
+    var zone = event.target.closest && event.target.closest("[data-dropzone]");
+    if (zone) zone.classList.remove("dropzone--over");
+  });
+  document.addEventListener("drop", function (event) {
+    var zone = event.target.closest && event.target.closest("[data-dropzone]");
+    if (!zone) return;
+    event.preventDefault();
+    zone.classList.remove("dropzone--over");
+    var form = zone.closest("form");
+    if (form && event.dataTransfer.files.length) take(form, event.dataTransfer.files);
+  });
+  // Upload progress for any htmx form sending files: the per-file rows above, and whole forms
+  // (the dispute form, an evidence request's answer) that carry a <progress data-upload-progress>.
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var detail = event.detail;
+    if (!detail.lengthComputable || !detail.total) return;
+    var holder = event.target.closest("li.upload-row") || event.target;
+    var bar = holder.querySelector("progress[aria-label^='Uploading'], progress[data-upload-progress]");
+    if (!bar) return;
+    bar.hidden = false;
+    bar.value = Math.round((detail.loaded / detail.total) * 100);
+  });
+})();

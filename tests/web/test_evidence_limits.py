@@ -1,0 +1,28 @@
+"""Upload limits, with the limits of this module's app set low (E1)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from dispute_world import World, ago
+from PIL import Image
+from test_evidence_locker import HX, jpeg, text, upload
+
+
+@pytest.fixture
+def app_config():
+    return {"MAX_EVIDENCE_ITEMS": 2, "MAX_PHOTO_BYTES": 50_000}
+
+
+def test_e1_limits_on_size_and_count_are_refused_with_the_limit_named(client, auth, world: World):
+    dispute = world.open(ago(1))  # the buyer's first photo
+    auth.login_as(world.buyer)
+    noisy = Image.effect_noise((300, 300), 100).convert("RGB")
+    big = io.BytesIO()
+    noisy.save(big, "PNG")
+    too_big = upload(client, dispute.id, big.getvalue(), "huge.png", headers=HX)
+    assert too_big.status_code == 422 and "huge.png is larger than 48 KB." in text(too_big)
+    assert upload(client, dispute.id, jpeg((1, 2, 3)), "two.jpg").status_code == 303
+    third = upload(client, dispute.id, jpeg((4, 5, 6)), "three.jpg", headers=HX)
+    assert third.status_code == 422 and "limited to 2 items" in text(third)

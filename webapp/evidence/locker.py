@@ -1,0 +1,152 @@
+"""What a party does in its evidence locker: add, caption, remove, pin a message (E1, E2, N7)."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+from sqlalchemy import select
+
+from dispute_engine import Actor, FormInvalid, NotPermitted
+from media import evidence_key
+from webapp.disputes.models import Message
+from webapp.disputes.pipeline import ActionContext
+from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
+from webapp.evidence.services import Upload, store_uploads
+from webapp.extensions import db
+from webapp.history.record import record
+from webapp.storage import storage
+
+CAPTION_MAX = 500
+
+
+class ItemNotFound(LookupError):
+    """No such item in this dispute, or one this person may not see."""
+
+
+def add_evidence(ctx: ActionContext, uploads: list[Upload], caption: str = "") -> list[EvidenceItem]:
+    """Add photos and videos to the actor's locker and record it in the history (E1)."""
+    if not uploads:
+        raise FormInvalid({"evidence": "Choose at least one photo or video."})
+    items = store_uploads(ctx.dispute, ctx.user, ctx.actor, uploads, now=ctx.now, caption=caption)
+    names = ", ".join(item.original_name for item in items)
+    flagged = [i for i in items if i.duplicate_of is not None]
+    same = f" {len(flagged)} identical to the other party's evidence." if flagged else ""
+    record(
+        ctx.dispute,
+        actor=ctx.actor,
+        user=ctx.user,
+        action="evidence_added",
+        at=ctx.now,
+        rule="E1",
+        summary=f"The {ctx.actor.value} added evidence: {names}.{same}",
+        data={"items": [{"id": i.id, "sha256": i.sha256} for i in items]},
+    )
+    return items
+
+
+def own_item(ctx: ActionContext, item_uuid: str) -> EvidenceItem:
+    """One of the actor's own items still in the locker (parties change only their own, E1)."""
+    item = db.session.scalar(
+        select(EvidenceItem).where(EvidenceItem.uuid == item_uuid, EvidenceItem.dispute_id == ctx.dispute.id)
+    )
+    if item is None or item.is_removed:
+        raise ItemNotFound(item_uuid)
+    if item.party is not ctx.actor:
+        raise NotPermitted("E1", "Only the party who added an item can change or remove it.")
+    return item
+
+
+def set_caption(ctx: ActionContext, item_uuid: str, caption: str) -> EvidenceItem:
+    """Give one of the actor's items a caption, or change it."""
+    item = own_item(ctx, item_uuid)
+    text = (caption or "").strip()
+    if len(text) > CAPTION_MAX:
+        raise FormInvalid({"caption": f"Keep a caption under {CAPTION_MAX} characters."})
+    item.caption = text
+    record(
+        ctx.dispute,
+        actor=ctx.actor,
+        user=ctx.user,
+        action="evidence_captioned",
+        at=ctx.now,
+        rule="E1",
+        summary=f'The {ctx.actor.value} captioned {item.original_name}: "{text}".'
+        if text
+        else f"The {ctx.actor.value} removed the caption of {item.original_name}.",
+    )
+    return item
+
+
+def remove_item(ctx: ActionContext, item_uuid: str) -> EvidenceItem:
+    """Hide one of the actor's items from the locker; it is kept, and the mediator still sees it (E2)."""
+    item = own_item(ctx, item_uuid)
+    item.removed_at = ctx.now
+    item.removed_by_id = ctx.user.id
+    record(
+        ctx.dispute,
+        actor=ctx.actor,
+        user=ctx.user,
+        action="evidence_removed",
+        at=ctx.now,
+        rule="E2",
+        summary=f"The {ctx.actor.value} removed {item.original_name} from its evidence.",
+        data={"item": item.id, "sha256": item.sha256},
+    )
+    return item
+
+
+def pin_message(ctx: ActionContext, message_id: int) -> EvidenceItem:
+    """Keep a thread message as a text item of the actor's evidence, with its author and time (N7)."""
+    message = db.session.get(Message, message_id)
+    if message is None or message.dispute_id != ctx.dispute.id:
+        raise ItemNotFound(str(message_id))
+    already = db.session.scalar(
+        select(EvidenceItem).where(
+            EvidenceItem.message_id == message.id,
+            EvidenceItem.party == ctx.actor,
+            EvidenceItem.removed_at.is_(None),
+        )
+    )
+    if already is not None:
+        raise FormInvalid({"pin": "That message is already pinned to your evidence."})
+    author = f"{message.author.name} ({message.party.value})"
+    text = f"{author}, {message.created_at:%Y-%m-%d %H:%M} UTC:\n{message.body}"
+    item_uuid = uuid.uuid4().hex
+    key = evidence_key(ctx.dispute.id, item_uuid, "original")
+    stored = storage().put(key, io.BytesIO(text.encode()), content_type="text/plain; charset=utf-8")
+    item = EvidenceItem(
+        uuid=item_uuid,
+        dispute_id=ctx.dispute.id,
+        uploader_id=ctx.user.id,
+        party=ctx.actor,
+        kind=EvidenceKind.TEXT,
+        original_name=f"message-{message.id}.txt",
+        content_type="text/plain; charset=utf-8",
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_key=key,
+        status=ProcessingStatus.READY,
+        progress=100,
+        message=message,
+        created_at=ctx.now,
+    )
+    db.session.add(item)
+    whose = "its own" if message.party is ctx.actor else f"the {message.party.value}'s"
+    when = f"{message.created_at:%d %b %H:%M}"
+    record(
+        ctx.dispute,
+        actor=ctx.actor,
+        user=ctx.user,
+        action="message_pinned",
+        at=ctx.now,
+        rule="N7",
+        summary=f"The {ctx.actor.value} pinned {whose} message of {when} to its evidence.",
+    )
+    db.session.flush()
+    return item
+
+
+def pinned_message_ids(items: list[EvidenceItem], party: Actor) -> set[int]:
+    """The thread messages this party has pinned, to mark them in the thread."""
+    return {i.message_id for i in items if i.message_id and i.party is party and not i.is_removed}
