@@ -369,3 +369,54 @@ def final_decision(page: Page, option: int, comment: str = "") -> None:
     press(page, form.get_by_role("button", name="Final decision"), "final-decision")
     confirm(page, "Yes, final decision", "final-decision", saying=f"solution {option}")
     expect_done(page, "Final decision made: the dispute is closed.")
+
+
+# --- Evidence locker ----------------------------------------------------------------------------
+
+
+def watch_uploads(page: Page) -> None:
+    """Record, in the page, each upload progress event and each processing bar that appears."""
+    page.evaluate(
+        """() => {
+          window.uploadProgress = {};
+          window.processingSeen = [];
+          document.addEventListener("htmx:xhr:progress", (e) => {
+            const row = e.target.closest("li.upload-row");
+            const name = row && row.querySelector("strong") ? row.querySelector("strong").textContent : "?";
+            if (e.detail.lengthComputable) window.uploadProgress[name] = [e.detail.loaded, e.detail.total];
+          });
+          new MutationObserver(() => {
+            document.querySelectorAll(".evidence-card__processing progress").forEach((bar) => {
+              if (!window.processingSeen.includes(bar.id)) window.processingSeen.push(bar.id);
+            });
+          }).observe(document.body, { childList: true, subtree: true });
+        }"""
+    )
+
+
+def upload_evidence(page: Page, *files: Path) -> None:
+    """Choose files in "Add photos and videos": each uploads on its own, with its own progress bar."""
+    page.get_by_label("Add photos and videos").set_input_files([str(f) for f in files])
+    queue = page.get_by_role("list", name="Uploads")
+    for file in files:
+        row = queue.get_by_role("listitem").filter(has_text=file.name)
+        expect(row).to_contain_text("uploaded", timeout=30_000)
+
+
+def evidence_card(page: Page, name: str) -> Locator:
+    """The locker card of the item whose original file name is `name`."""
+    return page.locator("#evidence li.evidence-card").filter(has_text=name)
+
+
+def open_evidence(page: Page, name: str) -> None:
+    """Open the item `name` in the viewer, from its thumbnail."""
+    evidence_card(page, name).get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(name)
+
+
+def play_video(page: Page) -> float:
+    """Start the viewer's video (muted, as autoplay rules want) and return its time after a moment."""
+    video = page.locator("video")
+    video.evaluate("v => { v.muted = true; return v.play(); }")
+    page.wait_for_function("() => document.querySelector('video').currentTime > 0.5", timeout=15_000)
+    return float(video.evaluate("v => v.currentTime"))
