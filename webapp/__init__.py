@@ -56,6 +56,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     responses.register(app)
     errors.register(app)
     app.after_request(errors.commit_on_success)
+    from webapp.jobs import warn_if_tools_missing
+
+    warn_if_tools_missing(app)
     if app.config.get("RUN_CLOCK_THREAD"):
         from webapp.disputes.ticking import run_clock_thread
 

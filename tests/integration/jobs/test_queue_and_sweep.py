@@ -135,3 +135,16 @@ def test_the_clock_tick_also_sweeps(runner, add_item):
 
     assert "1 evidence item(s) queued." in result.output
     assert fresh(item.id).status is READY
+
+
+def test_the_app_says_at_start_up_how_to_install_ffmpeg_when_it_is_missing(app, monkeypatch, caplog):
+    from webapp.jobs import warn_if_tools_missing
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("FFMPEG_BINARY", raising=False)
+    monkeypatch.delenv("FFPROBE_BINARY", raising=False)
+    with caplog.at_level("WARNING"):
+        problems = warn_if_tools_missing(app)
+    assert len(problems) == 2 and "apt-get install ffmpeg" in caplog.text
+    monkeypatch.undo()
+    assert warn_if_tools_missing(app) == []
