@@ -17,6 +17,7 @@ from actions import (
     upload_evidence,
     watch_uploads,
 )
+from conftest import ARTIFACTS
 from playwright.sync_api import Page, expect
 
 Window = Callable[..., Page]
@@ -75,8 +76,12 @@ def test_e1_e3_a_photo_and_a_video_upload_with_progress_and_the_video_plays_for_
     assert buyer.evaluate("window.processingSeen"), "no processing bar was shown"
     expect(evidence_card(buyer, "unboxing.mp4")).to_contain_text("0:06")
 
+    shots = ARTIFACTS / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    buyer.locator("#evidence").screenshot(path=str(shots / "buyer-evidence-locker-desktop.png"))
     open_evidence(buyer, "unboxing.mp4")
     assert play_video(buyer) > 0.5
+    buyer.screenshot(path=str(shots / "buyer-evidence-video-desktop.png"))
 
     seller = as_user("seller@example.com")
     open_dispute_of(seller, base_url, order)
@@ -94,3 +99,19 @@ def test_e1_e3_a_photo_and_a_video_upload_with_progress_and_the_video_plays_for_
     for url in media_urls:
         assert stranger.request.get(f"{base_url}{url}").status == 404
     assert seller.request.get(f"{base_url}{media_urls[0]}").status == 200
+
+
+def test_e1_a_file_over_the_size_limit_is_refused_in_the_browser_before_it_is_sent(
+    as_user: Window, base_url: str, server_env: dict[str, str], photo: Callable[..., Path], tmp_path: Path
+):
+    order = new_order(server_env, "Side table (too big a photo)")
+    buyer = as_user("buyer@example.com")
+    open_dispute_on(buyer, base_url, order, amount="20.00", photo=photo("first.jpg"))
+    huge = tmp_path / "huge.jpg"
+    huge.write_bytes(photo("seed.jpg").read_bytes() + bytes(21 * 1024 * 1024))  # 21 MB, a JPEG to the browser
+    sent: list[str] = []
+    buyer.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    buyer.get_by_label("Add photos and videos").set_input_files(str(huge))
+    refused = buyer.get_by_role("list", name="Uploads").get_by_role("alert")
+    expect(refused).to_contain_text("huge.jpg: not uploaded, it is larger than 20 MB")
+    assert not [url for url in sent if url.endswith("/evidence")]
