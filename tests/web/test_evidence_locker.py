@@ -96,6 +96,7 @@ def test_e1_a_file_that_is_not_a_photo_or_video_is_refused_in_its_row_and_nothin
     response = upload(client, dispute.id, b"<html><script>alert(1)</script></html>", "photo.jpg", headers=HX)
     assert response.status_code == 422
     assert "photo.jpg is not a photo or video. We accept photos (JPEG" in text(response)
+    assert "up to 20 MB a photo, 500 MB and 10 minutes a video, 50 items" in text(response)
     assert len(items(dispute.id)) == before
 
 

@@ -76,7 +76,8 @@ def _sniffed(upload: Upload) -> Sniffed:
     sniffed = sniff_stream(upload.stream)
     if sniffed is None:
         name = upload.filename or "A file"
-        raise FormInvalid({"evidence": f"{name} is not a photo or video. We accept {ACCEPTED}."})
+        accepted = f"We accept {ACCEPTED}, {limits().describe()}."
+        raise FormInvalid({"evidence": f"{name} is not a photo or video. {accepted}"})
     return sniffed
 
 
