@@ -17,23 +17,17 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import lazyload
 
 from dispute_engine import (
-    Actor,
-    DecisionFacts,
     DisputeFacts,
-    EvidenceRequestFacts,
     RefundStatus,
-    ReturnStatus,
-    opening_window,
 )
+from webapp.disputes.facts import facts_from_rows
 from webapp.disputes.models import Dispute
 from webapp.disputes.pipeline import settle_due_deadlines
 from webapp.extensions import db
 from webapp.mediation.models import Decision, DecisionStatus, EvidenceRequest, RequestStatus
-from webapp.policies import policy_named
 from webapp.settlement.models import Refund, ReturnShipment
 
 Row = TypeVar("Row", EvidenceRequest, Decision, Refund, ReturnShipment)
-RUNNING_RETURN = (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.SHIPPED)
 
 
 @dataclass(frozen=True)
@@ -95,7 +89,7 @@ def batch_facts(disputes: Sequence[Dispute]) -> list[DisputeFacts]:
     )
     returns = _by_dispute(select(ReturnShipment).where(ReturnShipment.dispute_id.in_(ids)))
     return [
-        snapshot(
+        facts_from_rows(
             d,
             requests.get(d.id, []),
             _latest(decisions.get(d.id, [])),
@@ -104,49 +98,3 @@ def batch_facts(disputes: Sequence[Dispute]) -> list[DisputeFacts]:
         )
         for d in disputes
     ]
-
-
-def _decision_facts(decision: Decision | None) -> DecisionFacts | None:
-    if decision is None:
-        return None
-    buyer, seller = (decision.answer_of(p) for p in (Actor.BUYER, Actor.SELLER))
-    return DecisionFacts(
-        options=tuple(o.terms for o in decision.options),
-        answers_due_at=decision.answers_due_at,
-        buyer_choice=buyer.choice if buyer else None,
-        seller_choice=seller.choice if seller else None,
-    )
-
-
-def snapshot(
-    dispute: Dispute,
-    requests: Sequence[EvidenceRequest],
-    decision: Decision | None,
-    refund: Refund | None,
-    return_: ReturnShipment | None,
-) -> DisputeFacts:
-    """One dispute's facts from rows already loaded (the same fields as dispute_facts builds)."""
-    order = dispute.order
-    policy = policy_named(dispute.policy)
-    return DisputeFacts(
-        policy=policy,
-        state=dispute.state,
-        received=dispute.received,
-        currency=dispute.currency,
-        order_total=order.total,
-        opened_at=dispute.opened_at,
-        request=dispute.request,
-        open_until=opening_window(order.facts(), policy)[1],
-        seller_responded_at=dispute.seller_responded_at,
-        escalated_at=dispute.escalated_at,
-        mediator_acted_at=dispute.mediator_acted_at,
-        closed_at=dispute.closed_at,
-        appealed=dispute.appealed_at is not None,
-        open_requests=tuple(EvidenceRequestFacts(r.party, r.due_at) for r in requests),
-        decision=_decision_facts(decision),
-        refund_status=refund.status if refund else None,
-        refund_due_at=refund.due_at if refund else None,
-        return_status=return_.status if return_ else None,
-        return_due_at=return_.due_at if return_ and return_.status in RUNNING_RETURN else None,
-        buyer_tier=str(order.buyer.membership_tier),
-    )

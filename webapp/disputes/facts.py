@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
 from dispute_engine import (
@@ -58,22 +60,42 @@ def active_return(dispute: Dispute) -> ReturnShipment | None:
     )
 
 
+RUNNING_RETURN = (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.SHIPPED)
+
+
 def dispute_facts(dispute: Dispute) -> DisputeFacts:
     """Everything the rules need to know of this dispute now."""
+    return facts_from_rows(
+        dispute,
+        open_requests(dispute),
+        current_decision(dispute),
+        active_refund(dispute),
+        active_return(dispute),
+    )
+
+
+def _decision_facts(decision: Decision | None) -> DecisionFacts | None:
+    if decision is None:
+        return None
+    buyer, seller = (decision.answer_of(p) for p in (Actor.BUYER, Actor.SELLER))
+    return DecisionFacts(
+        options=tuple(o.terms for o in decision.options),
+        answers_due_at=decision.answers_due_at,
+        buyer_choice=buyer.choice if buyer else None,
+        seller_choice=seller.choice if seller else None,
+    )
+
+
+def facts_from_rows(
+    dispute: Dispute,
+    requests: Sequence[EvidenceRequest],
+    decision: Decision | None,
+    refund: Refund | None,
+    return_: ReturnShipment | None,
+) -> DisputeFacts:
+    """The snapshot from rows already loaded: its open requests, current decision, refund and return."""
     order = dispute.order
     policy = policy_named(dispute.policy)
-    decision = current_decision(dispute)
-    decision_facts = None
-    if decision is not None:
-        buyer, seller = (decision.answer_of(p) for p in (Actor.BUYER, Actor.SELLER))
-        decision_facts = DecisionFacts(
-            options=tuple(o.terms for o in decision.options),
-            answers_due_at=decision.answers_due_at,
-            buyer_choice=buyer.choice if buyer else None,
-            seller_choice=seller.choice if seller else None,
-        )
-    refund = active_refund(dispute)
-    return_ = active_return(dispute)
     return DisputeFacts(
         policy=policy,
         state=dispute.state,
@@ -88,15 +110,11 @@ def dispute_facts(dispute: Dispute) -> DisputeFacts:
         mediator_acted_at=dispute.mediator_acted_at,
         closed_at=dispute.closed_at,
         appealed=dispute.appealed_at is not None,
-        open_requests=tuple(EvidenceRequestFacts(r.party, r.due_at) for r in open_requests(dispute)),
-        decision=decision_facts,
+        open_requests=tuple(EvidenceRequestFacts(r.party, r.due_at) for r in requests),
+        decision=_decision_facts(decision),
         refund_status=refund.status if refund else None,
         refund_due_at=refund.due_at if refund else None,
         return_status=return_.status if return_ else None,
-        return_due_at=(
-            return_.due_at
-            if return_ and return_.status in (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.SHIPPED)
-            else None
-        ),
+        return_due_at=return_.due_at if return_ and return_.status in RUNNING_RETURN else None,
         buyer_tier=str(order.buyer.membership_tier),
     )
