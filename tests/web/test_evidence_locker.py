@@ -270,3 +270,19 @@ def test_e3_a_decision_records_the_hashes_of_the_evidence_present(client, auth, 
 
     decision = db.session.scalar(select(Decision))
     assert {"id": photo.id, "sha256": photo.sha256, "removed": False} in decision.evidence_hashes
+
+
+def test_e3_an_iphone_heic_photo_is_accepted_and_shown_as_an_upright_webp(client, auth, world: World):
+    import pillow_heif
+
+    buffer = io.BytesIO()
+    pillow_heif.from_pillow(Image.new("RGB", (640, 480), (10, 120, 200))).save(buffer, quality=60)
+    dispute = world.open(ago(1))
+    auth.login_as(world.buyer)
+    assert upload(client, dispute.id, buffer.getvalue(), "IMG_0001.HEIC").status_code == 303
+    item = newest(dispute.id)
+    assert (item.content_type, item.status, item.width) == ("image/heic", ProcessingStatus.READY, 640)
+    auth.login_as(world.seller)
+    thumb = client.get(f"/evidence/{item.uuid}/thumb")
+    assert thumb.mimetype == "image/webp" and Image.open(io.BytesIO(thumb.data)).size == (320, 240)
+    thumb.close()
