@@ -7,6 +7,7 @@ are exactly what real use would have produced. Running it twice changes nothing.
 from __future__ import annotations
 
 import io
+import subprocess
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -17,12 +18,15 @@ from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from dispute_engine import Action, Actor
+from media import MediaToolMissing
+from media.tools import ffmpeg_path
 from webapp.accounts.models import MembershipTier, Role, User
 from webapp.clock import clock_now
 from webapp.disputes import lifecycle, negotiation
 from webapp.disputes.models import Dispute
 from webapp.disputes.opening import open_dispute
 from webapp.disputes.pipeline import ActionContext, begin, settle_due_deadlines
+from webapp.evidence import locker
 from webapp.evidence.services import Upload
 from webapp.extensions import db
 from webapp.mediation import services as mediation
@@ -63,6 +67,28 @@ def demo_photo(label: str) -> Upload:
     image.save(buffer, "JPEG", quality=80)
     buffer.seek(0)
     return Upload(buffer, f"{label.lower().replace(' ', '-')}.jpg")
+
+
+def demo_video(label: str, seconds: int = 5) -> Upload | None:
+    """A short test-card clip with a tone, standing in for a phone video (None without ffmpeg)."""
+    try:
+        ffmpeg = ffmpeg_path()
+    except MediaToolMissing:
+        return None
+    picture = f"testsrc2=size=640x360:rate=25:duration={seconds}"
+    tone = f"sine=frequency=440:duration={seconds}"
+    # A pipe cannot be rewound, so the MP4 is fragmented; our pipeline transcodes it anyway.
+    options = (
+        "-c:v libx264 -preset veryfast -pix_fmt yuv420p -c:a aac -shortest -movflags frag_keyframe+empty_moov"
+    )
+    inputs = ["-f", "lavfi", "-i", picture, "-f", "lavfi", "-i", tone]
+    done = subprocess.run(
+        [ffmpeg, "-nostdin", "-loglevel", "error", *inputs, *options.split(), "-f", "mp4", "pipe:1"],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    return Upload(io.BytesIO(done.stdout), f"{label.lower().replace(' ', '-')}.mp4")
 
 
 def _order(
@@ -172,6 +198,14 @@ def seed_disputes(u: dict[str, User], now: datetime) -> None:
     )
     # The mediator proposed two solutions; both parties are to answer.
     d = _opened(order("D-2005", "Headphones", 10), buyer, ago(10), "quality_problem")
+    if (clip := demo_video("Left ear cup silent")) is not None:
+        _act(
+            buyer,
+            d,
+            Action.ADD_EVIDENCE,
+            ago(9.9),
+            lambda c: locker.add_evidence(c, [clip], "Left side silent"),
+        )
     _act(seller, d, Action.REJECT_REQUEST, ago(9), lambda c: negotiation.reject_request(c, {}))
     _act(
         mediator,
