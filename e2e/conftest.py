@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -28,6 +28,8 @@ FLAGS = [
     "--disable-quic",
 ]
 ROOT = Path(__file__).resolve().parents[1]
+# CI machines are shared and sometimes loaded several times over: give each expectation 10 s, not 5.
+expect.set_options(timeout=10_000)
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 
 
