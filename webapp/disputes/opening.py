@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
-from dispute_engine import Actor, RuleViolation, State, check_can_open, format_money, validate_request
+from dispute_engine import (
+    Actor,
+    DisputeRequest,
+    RuleViolation,
+    State,
+    check_can_open,
+    format_money,
+    validate_request,
+)
 from webapp.disputes.models import Dispute
 from webapp.disputes.pipeline import changed
 from webapp.evidence.services import Upload, check_uploads, store_uploads
@@ -49,13 +58,9 @@ def check_opening(user: User, order: Order, now: datetime) -> None:
     )
 
 
-def open_dispute(
-    user: User, order_id: int, form: dict[str, str], uploads: list[Upload], *, now: datetime
-) -> Dispute:
-    """Open a dispute with the buyer's request as its first proposal, and store its evidence."""
-    order = order_for(user, order_id)
-    check_opening(user, order, now)
-    request = validate_request(
+def validate_opening_form(order: Order, form: Mapping[str, str], now: datetime, files: int) -> DisputeRequest:
+    """The engine's reading of the dispute form's answers (O4-O8); raises FormInvalid per field."""
+    return validate_request(
         order.facts(),
         now,
         received=form.get("received"),
@@ -63,8 +68,17 @@ def open_dispute(
         resolution=form.get("resolution"),
         amount=form.get("amount"),
         description=form.get("description"),
-        evidence_count=len(uploads),
+        evidence_count=files,
     )
+
+
+def open_dispute(
+    user: User, order_id: int, form: dict[str, str], uploads: list[Upload], *, now: datetime
+) -> Dispute:
+    """Open a dispute with the buyer's request as its first proposal, and store its evidence."""
+    order = order_for(user, order_id)
+    check_opening(user, order, now)
+    request = validate_opening_form(order, form, now, len(uploads))
     check_uploads(uploads)
     dispute = Dispute(
         order_id=order.id,

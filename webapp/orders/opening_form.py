@@ -22,9 +22,9 @@ from dispute_engine import (
     opening_window,
     reasons_for,
     smallest_amount,
-    validate_request,
 )
 from dispute_engine.reasons import ReasonInfo
+from webapp.disputes.opening import validate_opening_form
 from webapp.orders.models import Order
 from webapp.policies import policy_named
 
@@ -72,16 +72,7 @@ def received_answer(values: Mapping[str, str]) -> bool | None:
 def engine_errors(order: Order, values: Mapping[str, str], now: datetime, files: int) -> dict[str, str]:
     """Every field error the engine finds in these answers (O4-O8); empty when the form is valid."""
     try:
-        validate_request(
-            order.facts(),
-            now,
-            received=values.get("received"),
-            reason=values.get("reason"),
-            resolution=values.get("resolution"),
-            amount=values.get("amount"),
-            description=values.get("description"),
-            evidence_count=files,
-        )
+        validate_opening_form(order, values, now, files)
     except FormInvalid as exc:
         return dict(exc.errors)
     return {}
