@@ -54,21 +54,22 @@ def _parts_with_error(status: int, context: dict[str, object]) -> Response:
     return htmx.retarget(response, "#dispute-status", reswap="innerHTML")
 
 
+def not_found_page(explanation: str) -> tuple[str, int]:
+    """A 404 that looks the same whether the thing is missing or not yours (E4); nothing kept."""
+    db.session.rollback()
+    response = htmx.render_partial_or_page(
+        "_error.html", "errors.html", code=404, title="Page not found", explanation=explanation
+    )
+    return response.get_data(as_text=True), 404
+
+
 def register(app: Flask) -> None:
     """Install the handlers for the domain's refusals."""
 
     @app.errorhandler(DisputeNotFound)
     @app.errorhandler(OrderNotFound)
     def not_found(error: LookupError) -> tuple[str, int]:
-        db.session.rollback()
-        response = htmx.render_partial_or_page(
-            "_error.html",
-            "errors.html",
-            code=404,
-            title="Page not found",
-            explanation="There is no such dispute or order, or it is not yours to see.",
-        )
-        return response.get_data(as_text=True), 404
+        return not_found_page("There is no such dispute or order, or it is not yours to see.")
 
     @app.errorhandler(NotPermitted)
     def not_permitted(error: NotPermitted) -> Rendered:

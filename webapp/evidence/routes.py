@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from dispute_engine import Action, FormInvalid, NotPermitted, RuleViolation, allowed_actions
 from webapp import clock, htmx
+from webapp.disputes.errors import not_found_page
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.pipeline import ActionContext, DisputeNotFound, begin, viewable_dispute
 from webapp.disputes.routes import uploads_from_request
@@ -180,15 +181,7 @@ def media(item_uuid: str, variant: str) -> Response:
 @bp.app_errorhandler(locker.ItemNotFound)
 def item_not_found(error: locker.ItemNotFound) -> tuple[str, int]:
     """Unknown, removed or foreign items look the same from outside: 404."""
-    db.session.rollback()
-    response = htmx.render_partial_or_page(
-        "_error.html",
-        "errors.html",
-        code=404,
-        title="Not found",
-        explanation="There is no such evidence item, or it is not yours to see.",
-    )
-    return response.get_data(as_text=True), 404
+    return not_found_page("There is no such evidence item, or it is not yours to see.")
 
 
 @bp.app_context_processor
