@@ -20,9 +20,9 @@ from sqlalchemy import event
 from dispute_engine import Actor
 from webapp import create_app
 from webapp.accounts.models import Role, User
+from webapp.core.extensions import db
 from webapp.disputes.models import Message
 from webapp.disputes.opening import open_dispute
-from webapp.extensions import db
 from webapp.history.record import record
 from webapp.orders.models import Order
 

@@ -31,9 +31,9 @@ def get_metadata():
 
 
 def render_item(type_, obj, autogen_context):
-    """Import webapp.db in migrations that use its column types (UTCDateTime, Money)."""
-    if type_ == "type" and type(obj).__module__ == "webapp.db":
-        autogen_context.imports.add("import webapp.db")
+    """Import webapp.core.db in migrations that use its column types (UTCDateTime, Money)."""
+    if type_ == "type" and type(obj).__module__ == "webapp.core.db":
+        autogen_context.imports.add("import webapp.core.db")
     return False  # default rendering
 
 

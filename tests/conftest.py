@@ -25,8 +25,8 @@ from sqlalchemy.orm import scoped_session
 
 from webapp import create_app
 from webapp.accounts.models import MembershipTier, Role, User
-from webapp.config import DEFAULT_BROKER_URL, database_url
-from webapp.extensions import db
+from webapp.core.config import DEFAULT_BROKER_URL, database_url
+from webapp.core.extensions import db
 
 DEFAULT_PASSWORD = "correct horse battery"
 _emails = itertools.count(1)

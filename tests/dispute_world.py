@@ -10,12 +10,12 @@ from typing import Any
 
 from dispute_engine import Action
 from webapp.accounts.models import User
-from webapp.clock import real_now
+from webapp.core.clock import real_now
+from webapp.core.extensions import db
 from webapp.demo import demo_photo
 from webapp.disputes.models import Dispute
 from webapp.disputes.opening import open_dispute
 from webapp.disputes.pipeline import ActionContext, begin
-from webapp.extensions import db
 from webapp.orders.models import Order
 
 NOW = real_now().replace(microsecond=0)

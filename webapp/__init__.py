@@ -11,9 +11,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 
-from webapp import clock, config, extensions, storage
+from webapp.core import clock, config, extensions, storage
 
-# Never bind the name `db` here: `webapp.db` must stay the module (migrations import it).
+# Never bind the name `db` here: `webapp.core.db` must stay the module (migrations import it).
 
 # Append yours here ("module:attribute"); they are imported lazily by create_app().
 BLUEPRINTS: list[str] = [
@@ -26,7 +26,7 @@ BLUEPRINTS: list[str] = [
     "webapp.evidence.routes:bp",
 ]
 CLI_GROUPS: list[str] = [
-    "webapp.clock:clock_cli",
+    "webapp.core.clock:clock_cli",
     "webapp.accounts.cli:users_cli",
     "webapp.disputes.ticking:disputes_cli",
     "webapp.demo:demo_cli",
@@ -50,7 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
 
-    from webapp import responses
+    from webapp.core import responses
     from webapp.disputes import errors
 
     responses.register(app)

@@ -21,14 +21,14 @@ from dispute_engine import Action, Actor
 from media import MediaToolMissing
 from media.tools import ffmpeg_path
 from webapp.accounts.models import MembershipTier, Role, User
-from webapp.clock import clock_now
+from webapp.core.clock import clock_now
+from webapp.core.extensions import db
 from webapp.disputes import lifecycle, negotiation
 from webapp.disputes.models import Dispute
 from webapp.disputes.opening import open_dispute
 from webapp.disputes.pipeline import ActionContext, begin, settle_due_deadlines
 from webapp.evidence import locker
 from webapp.evidence.services import Upload
-from webapp.extensions import db
 from webapp.mediation import services as mediation
 from webapp.orders.models import Order
 

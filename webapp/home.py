@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from dispute_engine import format_money
-from webapp import clock, htmx
 from webapp.accounts.models import Role
+from webapp.core import clock, htmx
 from webapp.dashboard.party import STAGE_CHOICES, HomeFilters, party_home
 
 bp = Blueprint("home", __name__)

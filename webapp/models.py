@@ -3,8 +3,8 @@
 Append a line for each new module that defines models.
 """
 
-from webapp import clock  # noqa: F401  (ClockSetting)
 from webapp.accounts import models as accounts_models  # noqa: F401
+from webapp.core import clock  # noqa: F401  (ClockSetting)
 from webapp.disputes import models as disputes_models  # noqa: F401
 from webapp.evidence import models as evidence_models  # noqa: F401
 from webapp.history import models as history_models  # noqa: F401

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from webapp import clock, create_app
-from webapp.extensions import db
+from webapp import create_app
+from webapp.core import clock
+from webapp.core.extensions import db
 
 TOLERANCE = timedelta(seconds=30)
 

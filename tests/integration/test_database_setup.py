@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 
 @pytest.mark.sqlite

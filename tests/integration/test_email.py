@@ -17,9 +17,9 @@ from dispute_world import NOW, World, ago
 from sqlalchemy import select
 
 from dispute_engine import Action
-from webapp.config import ConfigError, from_env
+from webapp.core.config import ConfigError, from_env
+from webapp.core.extensions import db
 from webapp.disputes import negotiation
-from webapp.extensions import db
 from webapp.history.models import Notification
 from webapp.notifications.delivery import deliver_pending
 

@@ -15,7 +15,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
 from webapp import create_app
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.config import DEV_SECRET_KEY, ConfigError, database_url, from_env
+from webapp.core.config import DEV_SECRET_KEY, ConfigError, database_url, from_env
 
 
 @pytest.mark.parametrize(

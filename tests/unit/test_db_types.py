@@ -12,8 +12,8 @@ from sqlalchemy import Engine, MetaData, create_engine, select
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from webapp.config import database_url
-from webapp.db import Money, UTCDateTime
+from webapp.core.config import database_url
+from webapp.core.db import Money, UTCDateTime
 
 
 class ProbeBase(DeclarativeBase):

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from webapp.responses import CONTENT_SECURITY_POLICY
+from webapp.core.responses import CONTENT_SECURITY_POLICY
 
 
 def test_login_page_has_the_form(client: Any) -> None:

@@ -13,12 +13,12 @@ from sqlalchemy import event
 
 from dispute_engine import Action, Actor
 from webapp.accounts.models import User
+from webapp.core.extensions import db
 from webapp.dashboard.listing import batch_facts
 from webapp.disputes import negotiation
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.models import Dispute
 from webapp.disputes.ticking import tick
-from webapp.extensions import db
 from webapp.mediation import services as mediation
 
 HX = {"HX-Request": "true"}

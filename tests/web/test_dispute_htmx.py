@@ -9,9 +9,9 @@ from dispute_world import NOW, World, ago, make_order
 from sqlalchemy import event
 
 from dispute_engine import Action, Actor
+from webapp.core.extensions import db
 from webapp.disputes import negotiation
 from webapp.disputes.models import Message
-from webapp.extensions import db
 from webapp.history.record import record
 
 HX = {"HX-Request": "true"}

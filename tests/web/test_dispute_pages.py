@@ -9,10 +9,10 @@ from dispute_world import NOW, World, ago, make_order
 from sqlalchemy import func, select
 
 from dispute_engine import Action, Actor, State
+from webapp.core.extensions import db
 from webapp.demo import demo_photo
 from webapp.disputes import lifecycle, negotiation
 from webapp.disputes.models import Dispute
-from webapp.extensions import db
 
 FORM = {
     "received": "yes",

@@ -10,10 +10,10 @@ from PIL import Image
 from sqlalchemy import select
 
 from dispute_engine import Action
+from webapp.core.extensions import db
 from webapp.disputes import negotiation
 from webapp.disputes.ticking import tick
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
-from webapp.extensions import db
 from webapp.history.models import Event
 
 HX = {"HX-Request": "true"}

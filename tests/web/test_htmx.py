@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask, abort
 
-from webapp import htmx
+from webapp.core import htmx
 
 FRAGMENT = {"HX-Request": "true"}
 BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}

@@ -9,8 +9,8 @@ from dispute_world import NOW, World, ago
 from sqlalchemy import select
 
 from dispute_engine import Action
+from webapp.core.extensions import db
 from webapp.disputes import negotiation
-from webapp.extensions import db
 from webapp.history.models import Notification
 
 HX = {"HX-Request": "true"}

@@ -8,9 +8,9 @@ import pytest
 from dispute_world import World, ago, make_order
 from sqlalchemy import func, select
 
+from webapp.core.extensions import db
 from webapp.demo import demo_photo
 from webapp.disputes.models import Dispute
-from webapp.extensions import db
 
 HX = {"HX-Request": "true"}
 BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from webapp.accounts.models import MembershipTier, Role, User, normalise_email
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 MIN_PASSWORD_LENGTH = 8
 

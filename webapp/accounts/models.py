@@ -11,9 +11,9 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webapp import clock
-from webapp.db import UTCDateTime, string_enum
-from webapp.extensions import db, login_manager
+from webapp.core import clock
+from webapp.core.db import UTCDateTime, string_enum
+from webapp.core.extensions import db, login_manager
 
 
 class Role(StrEnum):

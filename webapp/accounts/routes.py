@@ -10,10 +10,10 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webapp import htmx
 from webapp.accounts.forms import LoginForm
 from webapp.accounts.models import User, normalise_email
-from webapp.extensions import db, login_manager
+from webapp.core import htmx
+from webapp.core.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)
 

@@ -20,10 +20,10 @@ from dispute_engine import (
     DisputeFacts,
     RefundStatus,
 )
+from webapp.core.extensions import db
 from webapp.disputes.facts import facts_from_rows
 from webapp.disputes.models import Dispute
 from webapp.disputes.pipeline import settle_due_deadlines
-from webapp.extensions import db
 from webapp.mediation.models import Decision, DecisionStatus, EvidenceRequest, RequestStatus
 from webapp.settlement.models import Refund, ReturnShipment
 

@@ -10,9 +10,9 @@ from sqlalchemy import exists, or_, select
 
 from dispute_engine import OPEN_STATES, Actor, Progress, Stage, progress
 from webapp.accounts.models import User
+from webapp.core.extensions import db
 from webapp.dashboard.listing import list_disputes, settle_due
 from webapp.disputes.models import Dispute
-from webapp.extensions import db
 from webapp.orders.models import Order
 
 ORDERS_SHOWN = 10

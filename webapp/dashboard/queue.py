@@ -20,10 +20,10 @@ from dispute_engine import (
     next_deadline,
 )
 from webapp.accounts.models import MembershipTier, User
+from webapp.core.policies import registry
 from webapp.dashboard.listing import list_disputes, settle_due
 from webapp.disputes.models import Dispute
 from webapp.orders.models import Order
-from webapp.policies import registry
 
 DUE_WORDS = {
     DeadlineKind.BUYER_EVIDENCE: "Evidence due from the buyer",

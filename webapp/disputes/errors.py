@@ -8,11 +8,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from dispute_engine import FormInvalid, NotPermitted, RuleViolation
-from webapp import clock, htmx
+from webapp.core import clock, htmx
+from webapp.core.extensions import db
 from webapp.disputes.opening import OrderNotFound
 from webapp.disputes.pipeline import DisputeNotFound, StaleDispute, viewable_dispute
 from webapp.disputes.views import page_context
-from webapp.extensions import db
 
 Rendered = tuple[str, int] | Response
 

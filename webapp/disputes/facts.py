@@ -15,10 +15,10 @@ from dispute_engine import (
     ReturnStatus,
     opening_window,
 )
+from webapp.core.extensions import db
+from webapp.core.policies import policy_named
 from webapp.disputes.models import Dispute
-from webapp.extensions import db
 from webapp.mediation.models import Decision, DecisionStatus, EvidenceRequest, RequestStatus
-from webapp.policies import policy_named
 from webapp.settlement.models import Refund, ReturnShipment
 
 

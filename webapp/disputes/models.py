@@ -11,8 +11,8 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispute_engine import Actor, DeadlineKind, Outcome, Reason, Resolution, State, Terms
-from webapp.db import Money, UTCDateTime, string_enum
-from webapp.extensions import db
+from webapp.core.db import Money, UTCDateTime, string_enum
+from webapp.core.extensions import db
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User

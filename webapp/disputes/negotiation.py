@@ -12,10 +12,10 @@ from dispute_engine import (
     check_proposal_slot,
     validate_terms,
 )
+from webapp.core.extensions import db
 from webapp.disputes.closing import close, describe_terms
 from webapp.disputes.models import Message, Proposal, ProposalStatus
 from webapp.disputes.pipeline import ActionContext, StaleDispute, changed
-from webapp.extensions import db
 from webapp.history.record import record
 
 MESSAGE_MAX = 4000

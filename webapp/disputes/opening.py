@@ -18,13 +18,13 @@ from dispute_engine import (
     format_money,
     validate_request,
 )
+from webapp.core.extensions import db
+from webapp.core.policies import policy_named
 from webapp.disputes.models import Dispute
 from webapp.disputes.pipeline import changed
 from webapp.evidence.services import Upload, check_uploads, store_uploads
-from webapp.extensions import db
 from webapp.history.record import record
 from webapp.orders.models import Order
-from webapp.policies import policy_named
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User

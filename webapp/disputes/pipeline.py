@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from dispute_engine import Action, Actor, DisputeFacts, check, next_deadline
+from webapp.core.extensions import db
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.models import Dispute
-from webapp.extensions import db
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User

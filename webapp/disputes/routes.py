@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from dispute_engine import Resolution, format_money
-from webapp import clock, htmx
+from webapp.core import clock, htmx
 from webapp.disputes.actions import ACTIONS, ActionSpec
 from webapp.disputes.facts import current_decision
 from webapp.disputes.pipeline import ActionContext, begin, viewable_dispute

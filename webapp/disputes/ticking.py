@@ -11,10 +11,10 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from webapp.clock import clock_now
+from webapp.core.clock import clock_now
+from webapp.core.extensions import db
 from webapp.disputes.models import Dispute
 from webapp.disputes.pipeline import settle_due_deadlines
-from webapp.extensions import db
 from webapp.jobs.sweep import sweep as sweep_evidence
 from webapp.notifications.delivery import deliver_pending
 

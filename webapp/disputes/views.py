@@ -20,16 +20,16 @@ from dispute_engine import (
     reasons_for,
     smallest_amount,
 )
+from webapp.core.extensions import db
+from webapp.core.policies import policy_named
 from webapp.disputes.facts import active_refund, active_return, current_decision, dispute_facts, open_requests
 from webapp.disputes.lifecycle import APPEAL_REASONS
 from webapp.disputes.models import Dispute, Message
 from webapp.evidence.access import locker_stamp
 from webapp.evidence.locker import pinned_message_ids
 from webapp.evidence.models import EvidenceItem
-from webapp.extensions import db
 from webapp.history.models import Event
 from webapp.mediation.records import party_records
-from webapp.policies import policy_named
 
 
 def thread_visible(dispute: Dispute, actor: Actor) -> bool:

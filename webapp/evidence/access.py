@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from dispute_engine import Actor
 from media import evidence_key
+from webapp.core.extensions import db
 from webapp.disputes.models import Dispute
 from webapp.disputes.pipeline import viewable_dispute
 from webapp.evidence.locker import ItemNotFound
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
-from webapp.extensions import db
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User

@@ -9,13 +9,13 @@ from sqlalchemy import select
 
 from dispute_engine import Actor, FormInvalid, NotPermitted
 from media import evidence_key
+from webapp.core.extensions import db
+from webapp.core.storage import storage
 from webapp.disputes.models import Message
 from webapp.disputes.pipeline import ActionContext
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
 from webapp.evidence.services import Upload, store_uploads
-from webapp.extensions import db
 from webapp.history.record import record
-from webapp.storage import storage
 
 CAPTION_MAX = 500
 

@@ -12,9 +12,9 @@ from werkzeug.wrappers import Response
 from media import LocalDiskStorage, ObjectNotFound, safe_download_name
 from media.keys import content_disposition
 from media.storage import MAX_URL_EXPIRY, Disposition
+from webapp.core.storage import storage
 from webapp.evidence.access import stored_variant
 from webapp.evidence.models import EvidenceItem
-from webapp.storage import storage
 
 EXTENSIONS = {"image/webp": ".webp", "video/mp4": ".mp4"}
 

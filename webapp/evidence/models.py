@@ -10,8 +10,8 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispute_engine import Actor
-from webapp.db import UTCDateTime, string_enum
-from webapp.extensions import db
+from webapp.core.db import UTCDateTime, string_enum
+from webapp.core.extensions import db
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User

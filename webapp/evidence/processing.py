@@ -25,12 +25,12 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.sql import ColumnElement
 
 from media import MediaError, MediaRejected, ObjectExists, Variant, evidence_key, photos, video
-from webapp.clock import clock_now
+from webapp.core.clock import clock_now
+from webapp.core.extensions import db
+from webapp.core.storage import storage
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
-from webapp.extensions import db
 from webapp.jobs.heartbeat import Heartbeat
 from webapp.jobs.queue import enqueue
-from webapp.storage import storage
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from dispute_engine import Action, FormInvalid, NotPermitted, RuleViolation, allowed_actions
-from webapp import clock, htmx
+from webapp.core import clock, htmx
+from webapp.core.extensions import db
 from webapp.disputes.errors import not_found_page
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.pipeline import ActionContext, DisputeNotFound, begin, viewable_dispute
@@ -18,7 +19,6 @@ from webapp.disputes.views import page_context
 from webapp.evidence import locker, media_files
 from webapp.evidence.access import locker_stamp, may_download_original, visible_item
 from webapp.evidence.services import ACCEPTED, limits
-from webapp.extensions import db
 
 bp = Blueprint("evidence", __name__)
 

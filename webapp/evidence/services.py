@@ -15,10 +15,10 @@ from dispute_engine import Actor, FormInvalid
 from media import TooLarge, evidence_key
 from media.hashing import CHUNK_SIZE
 from media.sniff import Sniffed, sniff_stream
+from webapp.core.extensions import db
+from webapp.core.storage import storage
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
-from webapp.extensions import db
 from webapp.jobs.queue import enqueue_after_commit
-from webapp.storage import storage
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User

@@ -9,8 +9,8 @@ from sqlalchemy import JSON, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispute_engine import Actor
-from webapp.db import UTCDateTime, string_enum
-from webapp.extensions import db
+from webapp.core.db import UTCDateTime, string_enum
+from webapp.core.extensions import db
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User

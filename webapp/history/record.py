@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from dispute_engine import Actor
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.history.models import Event, Notification
 
 if TYPE_CHECKING:

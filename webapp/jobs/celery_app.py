@@ -18,8 +18,8 @@ from celery import Celery, Task
 from celery.signals import worker_process_init
 from flask import Flask
 
+from webapp.core.extensions import db
 from webapp.evidence.processing import process_evidence
-from webapp.extensions import db
 
 TASK_NAME = "evidence.process"
 DEFAULT_QUEUE = "evidence"

@@ -15,9 +15,9 @@ from types import TracebackType
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
-from webapp.clock import clock_now
+from webapp.core.clock import clock_now
+from webapp.core.extensions import db
 from webapp.evidence.models import EvidenceItem, ProcessingStatus
-from webapp.extensions import db
 
 log = logging.getLogger(__name__)
 # How often the thread wakes up: progress reaches the database at most this often.

@@ -18,7 +18,7 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import and_, or_, select
 
-from webapp.clock import clock_now
+from webapp.core.clock import clock_now
+from webapp.core.extensions import db
 from webapp.evidence.models import EvidenceItem, ProcessingStatus
 from webapp.evidence.processing import PROCESSED_KINDS, abandoned
-from webapp.extensions import db
 from webapp.jobs.queue import enqueue
 
 # A job queued at upload normally starts within this time; an item still waiting longer was lost

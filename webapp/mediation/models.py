@@ -11,8 +11,8 @@ from sqlalchemy import JSON, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispute_engine import Actor, Resolution, Terms
-from webapp.db import Money, UTCDateTime, string_enum
-from webapp.extensions import db
+from webapp.core.db import Money, UTCDateTime, string_enum
+from webapp.core.extensions import db
 
 
 class RequestStatus(StrEnum):

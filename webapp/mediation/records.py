@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from dispute_engine import Outcome, buyer_is_suspicious
+from webapp.core.extensions import db
+from webapp.core.policies import policy_named
 from webapp.disputes.models import Dispute
-from webapp.extensions import db
 from webapp.orders.models import Order
-from webapp.policies import policy_named
 
 BUYER_WON = (Outcome.SELLER_ACCEPTED, Outcome.SELLER_DID_NOT_RESPOND, Outcome.SELLER_MISSED_DEADLINE)
 

@@ -6,9 +6,9 @@ from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
 from dispute_engine import format_money
-from webapp import clock, htmx
 from webapp.accounts.access import role_required
 from webapp.accounts.models import Role
+from webapp.core import clock, htmx
 from webapp.dashboard.queue import (
     STATUS_CHOICES,
     TIER_CHOICES,

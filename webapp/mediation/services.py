@@ -10,12 +10,13 @@ from dispute_engine import (
     format_money,
     validate_decision_options,
 )
+from webapp.core.extensions import db
+from webapp.core.policies import policy_named
 from webapp.disputes.closing import close, describe_terms
 from webapp.disputes.facts import current_decision, open_requests
 from webapp.disputes.pipeline import ActionContext, changed
 from webapp.evidence.models import EvidenceItem
 from webapp.evidence.services import Upload, store_uploads
-from webapp.extensions import db
 from webapp.history.record import record
 from webapp.mediation.models import (
     Decision,
@@ -25,7 +26,6 @@ from webapp.mediation.models import (
     EvidenceRequest,
     RequestStatus,
 )
-from webapp.policies import policy_named
 
 TEXT_MAX = 4000
 MAX_REQUEST_DAYS = 14

@@ -20,10 +20,10 @@ from sqlalchemy import event, select, update
 from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
-from webapp import clock
 from webapp.accounts.models import User
+from webapp.core import clock
+from webapp.core.extensions import db
 from webapp.disputes.models import Dispute
-from webapp.extensions import db
 from webapp.history.models import Notification
 from webapp.notifications.mailer import Email, MailSettings, SmtpMailer
 from webapp.notifications.services import Item, email_for

@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from webapp import clock, htmx
+from webapp.core import clock, htmx
 from webapp.notifications import services
 from webapp.notifications.delivery import deliver_after_response
 

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import Select, func, select, update
 
 from webapp.accounts.models import User
+from webapp.core.extensions import db
 from webapp.disputes.models import Dispute
-from webapp.extensions import db
 from webapp.history.models import Notification
 from webapp.notifications.mailer import Email, compose
 from webapp.orders.models import Order

@@ -10,8 +10,8 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispute_engine import DEFAULT_POLICY, OrderFacts
-from webapp.db import Money, UTCDateTime
-from webapp.extensions import db
+from webapp.core.db import Money, UTCDateTime
+from webapp.core.extensions import db
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User

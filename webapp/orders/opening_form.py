@@ -24,9 +24,9 @@ from dispute_engine import (
     smallest_amount,
 )
 from dispute_engine.reasons import ReasonInfo
+from webapp.core.policies import policy_named
 from webapp.disputes.opening import validate_opening_form
 from webapp.orders.models import Order
-from webapp.policies import policy_named
 
 ANSWERS = ("received", "reason", "resolution", "amount", "description")
 FIELDS = (*ANSWERS, "evidence")

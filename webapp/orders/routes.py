@@ -8,11 +8,11 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from dispute_engine import FormInvalid, RuleViolation, format_money
-from webapp import clock, htmx
+from webapp.core import clock, htmx
+from webapp.core.extensions import db
 from webapp.disputes.models import Dispute
 from webapp.disputes.opening import check_opening, open_dispute, order_for
 from webapp.disputes.routes import uploads_from_request
-from webapp.extensions import db
 from webapp.orders.models import Order
 from webapp.orders.opening_form import (
     FIELDS,

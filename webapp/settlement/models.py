@@ -9,8 +9,8 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dispute_engine import RefundStatus, ReturnStatus
-from webapp.db import Money, UTCDateTime, string_enum
-from webapp.extensions import db
+from webapp.core.db import Money, UTCDateTime, string_enum
+from webapp.core.extensions import db
 
 
 class Refund(db.Model):

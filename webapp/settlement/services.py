@@ -19,9 +19,9 @@ from dispute_engine import (
     add_days,
     format_money,
 )
-from webapp.extensions import db
+from webapp.core.extensions import db
+from webapp.core.policies import policy_named
 from webapp.history.record import record
-from webapp.policies import policy_named
 from webapp.settlement.models import Refund, ReturnShipment
 
 if TYPE_CHECKING:

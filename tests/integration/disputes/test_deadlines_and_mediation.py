@@ -19,10 +19,10 @@ from dispute_engine import (
     RuleViolation,
     State,
 )
+from webapp.core.extensions import db
 from webapp.disputes import lifecycle, negotiation
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.ticking import tick
-from webapp.extensions import db
 from webapp.history.models import AppendOnlyError, Event, Notification
 from webapp.mediation import services as mediation
 from webapp.mediation.records import party_records

@@ -20,12 +20,12 @@ from dispute_engine import (
     RuleViolation,
     State,
 )
+from webapp.core.extensions import db
 from webapp.disputes import lifecycle, negotiation
 from webapp.disputes.models import Dispute, ProposalStatus
 from webapp.disputes.opening import OrderNotFound, open_dispute
 from webapp.disputes.pipeline import DisputeNotFound, StaleDispute
 from webapp.evidence.models import EvidenceItem
-from webapp.extensions import db
 from webapp.settlement.models import Refund
 
 COUNTER = {"resolution": "refund_only", "amount": "10.00", "comment": "Partial refund"}

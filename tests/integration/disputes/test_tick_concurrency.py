@@ -13,9 +13,9 @@ from dispute_world import World, ago, make_order
 from sqlalchemy import select
 
 from dispute_engine import Outcome
+from webapp.core.extensions import db
 from webapp.disputes.models import Dispute
 from webapp.disputes.opening import open_dispute
-from webapp.extensions import db
 from webapp.history.models import Event
 
 DISPUTES = 60

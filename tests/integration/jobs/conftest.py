@@ -14,10 +14,10 @@ from evidence_media import make_clip, now
 
 from dispute_engine import Actor
 from media import evidence_key
+from webapp.core.extensions import db
+from webapp.core.storage import storage
 from webapp.disputes.models import Dispute
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
-from webapp.extensions import db
-from webapp.storage import storage
 
 CONTENT_TYPES = {EvidenceKind.PHOTO: "image/jpeg", EvidenceKind.VIDEO: "video/mp4"}
 

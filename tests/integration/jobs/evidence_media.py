@@ -11,10 +11,10 @@ from PIL import Image
 from sqlalchemy import select
 
 from media import evidence_key
-from webapp.clock import clock_now
+from webapp.core.clock import clock_now
+from webapp.core.extensions import db
+from webapp.core.storage import storage
 from webapp.evidence.models import EvidenceItem
-from webapp.extensions import db
-from webapp.storage import storage
 
 
 def jpeg_bytes(size: tuple[int, int] = (64, 48)) -> bytes:

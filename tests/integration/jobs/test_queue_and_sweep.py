@@ -11,10 +11,10 @@ from evidence_media import fresh, jpeg_bytes, now
 from sqlalchemy import select
 
 from dispute_engine import Actor
+from webapp.core.extensions import db
 from webapp.evidence import processing
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
 from webapp.evidence.services import Upload, store_uploads
-from webapp.extensions import db
 from webapp.jobs import queue
 from webapp.jobs.sweep import LOST_AFTER_SECONDS, sweep
 

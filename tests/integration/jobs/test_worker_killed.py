@@ -27,10 +27,10 @@ from sqlalchemy import select
 
 from dispute_engine import Actor
 from media import video
-from webapp.config import DEFAULT_BROKER_URL
+from webapp.core.config import DEFAULT_BROKER_URL
+from webapp.core.extensions import db
 from webapp.evidence.models import EvidenceItem, ProcessingStatus
 from webapp.evidence.services import Upload, store_uploads
-from webapp.extensions import db
 from webapp.jobs.celery_app import celery_for
 from webapp.jobs.sweep import sweep
 

@@ -12,8 +12,8 @@ from dispute_world import World, ago
 from sqlalchemy import select
 
 from media.s3 import S3Storage
+from webapp.core.extensions import db
 from webapp.evidence.models import EvidenceItem, ProcessingStatus
-from webapp.extensions import db
 
 
 @pytest.fixture

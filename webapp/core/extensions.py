@@ -8,7 +8,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
-from webapp.db import Base
+from webapp.core.db import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

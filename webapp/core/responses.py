@@ -6,8 +6,8 @@ from flask import Flask, Response, make_response
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from webapp import htmx
-from webapp.extensions import db
+from webapp.core import htmx
+from webapp.core.extensions import db
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "

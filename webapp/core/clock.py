@@ -16,7 +16,7 @@ from flask.cli import AppGroup
 from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 SETTINGS_ID = 1
 _G_KEY = "_clock_offset_seconds"

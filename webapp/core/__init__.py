@@ -1,0 +1,1 @@
+"""What every feature stands on: settings, the database, the app clock, storage, htmx and response helpers."""
