@@ -80,7 +80,7 @@ def make_dispute(buyer: User, seller: User, number: str, messages: int, now: dat
         "amount": "10",
         "description": "Never came",
     }
-    dispute = open_dispute(buyer, order.id, form, [], now=now)
+    dispute = open_dispute(buyer, order.id, form, now=now)
     for n in range(messages):
         db.session.add(
             Message(
@@ -91,7 +91,9 @@ def make_dispute(buyer: User, seller: User, number: str, messages: int, now: dat
                 created_at=now,
             )
         )
-        record(dispute, actor=Actor.BUYER, user=buyer, action="message", summary=f"Message {n}", at=now)
+        record(
+            dispute.id, [], actor=Actor.BUYER, user=buyer, action="message", summary=f"Message {n}", at=now
+        )
     db.session.commit()
     return dispute.id
 

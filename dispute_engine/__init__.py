@@ -1,7 +1,8 @@
 """The dispute rules as a pure module: no web, no database, no clock of its own.
 
-Callers build a `DisputeFacts` snapshot, ask `check` / `allowed_actions` whether an action is
-allowed, apply it themselves, and ask `next_deadline` / `effect_of` what the clock does.
+Callers build a `DisputeFacts` snapshot, ask `allowed_actions` what may be done, and ask `take`
+(an action) or `on_deadline` (a passed clock) for the `Step` that says what happens: the new
+state, the closing terms, an escalation. They persist the step; nothing else changes a state.
 """
 
 from .calendar import add_business_days, add_days
@@ -41,6 +42,7 @@ from .proposals import (
     validate_terms,
 )
 from .reasons import REASONS, Reason, guidance_for, reasons_for
+from .steps import Closing, Step, on_deadline, opening_state, take
 from .transitions import TABLE, allowed_actions, check, next_state
 from .vocabulary import (
     OPEN_STATES,
@@ -67,6 +69,7 @@ __all__ = [
     "TABLE",
     "Action",
     "Actor",
+    "Closing",
     "Deadline",
     "DeadlineKind",
     "DecisionFacts",
@@ -91,6 +94,7 @@ __all__ = [
     "RuleViolation",
     "Stage",
     "State",
+    "Step",
     "Terms",
     "add_business_days",
     "add_days",
@@ -111,11 +115,14 @@ __all__ = [
     "mediator_due_at",
     "next_deadline",
     "next_state",
+    "on_deadline",
+    "opening_state",
     "opening_window",
     "parse_amount",
     "progress",
     "reasons_for",
     "smallest_amount",
+    "take",
     "validate_decision_options",
     "validate_request",
     "validate_terms",

@@ -15,7 +15,9 @@ from webapp.core.extensions import db
 from webapp.demo import demo_photo
 from webapp.disputes.models import Dispute
 from webapp.disputes.opening import open_dispute
-from webapp.disputes.pipeline import ActionContext, begin
+from webapp.disputes.pipeline import perform
+from webapp.disputes.steps import ActionContext, Done
+from webapp.evidence.attachments import UploadedFiles
 from webapp.orders.models import Order
 
 NOW = real_now().replace(microsecond=0)
@@ -47,7 +49,7 @@ class World:
             **overrides,
         }
         files = [] if form["received"] == "no" else [demo_photo("Broken")]
-        dispute = open_dispute(self.buyer, self.order.id, form, files, now=at)
+        dispute = open_dispute(self.buyer, self.order.id, form, UploadedFiles(files), now=at)
         db.session.commit()
         return dispute
 
@@ -57,11 +59,11 @@ class World:
         dispute: Dispute,
         action: Action,
         at: datetime,
-        step: Callable[[ActionContext], Any],
+        step: Callable[[ActionContext], Done],
         version: int | None = None,
     ) -> Any:
         """Take one action through the real pipeline and commit, as a request would."""
-        result = step(begin(user, dispute.id, action, at, version=version))
+        result = perform(user, dispute.id, action, at, step, version=version)
         db.session.commit()
         return result
 

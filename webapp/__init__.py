@@ -17,13 +17,24 @@ from webapp.core import clock, config, extensions, storage
 
 # Append yours here ("module:attribute"); they are imported lazily by create_app().
 BLUEPRINTS: list[str] = [
-    "webapp.home:bp",
+    "webapp.dashboard.home_page:bp",
     "webapp.accounts.routes:bp",
-    "webapp.orders.routes:bp",
-    "webapp.disputes.routes:bp",
-    "webapp.mediation.routes:bp",
+    "webapp.pages.orders:bp",
+    "webapp.pages.dispute:bp",
+    "webapp.dashboard.queue_page:bp",
     "webapp.notifications.routes:bp",
     "webapp.evidence.routes:bp",
+]
+# Features that react to the dispute (domain events, facts, jobs, clock duties) without it importing them.
+FEATURE_HOOKS: list[str] = [
+    "webapp.mediation.facts",
+    "webapp.mediation.reactions",
+    "webapp.settlement.facts",
+    "webapp.settlement.reactions",
+    "webapp.evidence.processing",
+    "webapp.evidence.sweep",
+    "webapp.notifications.delivery",
+    "webapp.disputes.ticking",
 ]
 CLI_GROUPS: list[str] = [
     "webapp.core.clock:clock_cli",
@@ -31,7 +42,7 @@ CLI_GROUPS: list[str] = [
     "webapp.disputes.ticking:disputes_cli",
     "webapp.demo:demo_cli",
     "webapp.notifications.delivery:notifications_cli",
-    "webapp.jobs.sweep:evidence_cli",
+    "webapp.evidence.sweep:evidence_cli",
 ]
 
 
@@ -47,17 +58,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     register_extensions(app)
+    for dotted in FEATURE_HOOKS:
+        importlib.import_module(dotted)
     register_blueprints(app)
     register_cli(app)
 
-    from webapp.core import responses
-    from webapp.disputes import errors
+    from webapp.core import refusals, responses
+    from webapp.evidence.media_tools import warn_if_tools_missing
+    from webapp.pages import refusal_pages
 
     responses.register(app)
-    errors.register(app)
-    app.after_request(errors.commit_on_success)
-    from webapp.jobs import warn_if_tools_missing
-
+    refusals.register(app)
+    refusal_pages.register(app)
     warn_if_tools_missing(app)
     if app.config.get("RUN_CLOCK_THREAD"):
         from webapp.disputes.ticking import run_clock_thread

@@ -23,12 +23,14 @@ from media.tools import ffmpeg_path
 from webapp.accounts.models import MembershipTier, Role, User
 from webapp.core.clock import clock_now
 from webapp.core.extensions import db
+from webapp.core.uploads import Upload
 from webapp.disputes import lifecycle, negotiation
 from webapp.disputes.models import Dispute
 from webapp.disputes.opening import open_dispute
-from webapp.disputes.pipeline import ActionContext, begin, settle_due_deadlines
+from webapp.disputes.pipeline import perform, settle_due_deadlines
+from webapp.disputes.steps import ActionContext, Done
 from webapp.evidence import locker
-from webapp.evidence.services import Upload
+from webapp.evidence.attachments import UploadedFiles, fingerprint
 from webapp.mediation import services as mediation
 from webapp.orders.models import Order
 
@@ -128,12 +130,11 @@ def _order(
     return order
 
 
-Step = Callable[[ActionContext], object]
+Step = Callable[[ActionContext], Done]
 
 
 def _act(user: User, dispute_id: int, action: Action, at: datetime, step: Step) -> None:
-    step(begin(user, dispute_id, action, at, version=None))
-    db.session.flush()
+    perform(user, dispute_id, action, at, step)
 
 
 def _opened(order: Order, buyer: User, at: datetime, reason: str = "damaged_in_transit") -> int:
@@ -144,7 +145,7 @@ def _opened(order: Order, buyer: User, at: datetime, reason: str = "damaged_in_t
         "amount": str(order.total),
         "description": "The parcel arrived crushed and the item is cracked.",
     }
-    return open_dispute(buyer, order.id, form, [demo_photo("Crushed box")], now=at).id
+    return open_dispute(buyer, order.id, form, UploadedFiles([demo_photo("Crushed box")]), now=at).id
 
 
 def seed_disputes(u: dict[str, User], now: datetime) -> None:
@@ -219,6 +220,7 @@ def seed_disputes(u: dict[str, User], now: datetime) -> None:
                 ("return_and_refund", "49.50", "Return at your cost"),
             ],
             "The video shows one ear cup is silent.",
+            fingerprint(c.dispute.id),
         ),
     )
     # Closed because the seller never answered: the refund is pending.

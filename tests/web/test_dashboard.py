@@ -77,7 +77,7 @@ def propose(world: World, dispute: Dispute) -> None:
         dispute,
         Action.PROPOSE_DECISION,
         NOW,
-        lambda c: mediation.propose_decision(c, [("refund_only", "15.00", "Keep it")], "Half back"),
+        lambda c: mediation.propose_decision(c, [("refund_only", "15.00", "Keep it")], "Half back", []),
     )
 
 

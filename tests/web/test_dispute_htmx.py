@@ -215,7 +215,15 @@ def grow(world: World, dispute, messages: int) -> None:
                 created_at=NOW,
             )
         )
-        record(dispute, actor=Actor.BUYER, user=world.buyer, action="message", summary=f"Message {n}", at=NOW)
+        record(
+            dispute.id,
+            [],
+            actor=Actor.BUYER,
+            user=world.buyer,
+            action="message",
+            summary=f"Message {n}",
+            at=NOW,
+        )
     db.session.commit()
 
 
@@ -252,7 +260,7 @@ def escalated_with_two_solutions(world: World):
         dispute,
         Action.PROPOSE_DECISION,
         NOW,
-        lambda c: mediation.propose_decision(c, solutions, "Half back, or all after a return"),
+        lambda c: mediation.propose_decision(c, solutions, "Half back, or all after a return", []),
     )
     return world.reload(dispute)
 

@@ -39,6 +39,16 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.after_request(add_security_headers)
+    app.after_request(commit_on_success)
+
+
+def commit_on_success(response: Response) -> Response:
+    """One commit per request: keep what a successful request did, drop what a refused one flushed."""
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
 
 
 def error_text(error: HTTPException) -> tuple[str, str]:

@@ -21,10 +21,12 @@ from dispute_engine import (
     RefundStatus,
 )
 from webapp.core.extensions import db
-from webapp.disputes.facts import facts_from_rows
+from webapp.disputes.facts import facts_from
 from webapp.disputes.models import Dispute
 from webapp.disputes.pipeline import settle_due_deadlines
+from webapp.mediation.facts import mediation_facts
 from webapp.mediation.models import Decision, DecisionStatus, EvidenceRequest, RequestStatus
+from webapp.settlement.facts import settlement_facts
 from webapp.settlement.models import Refund, ReturnShipment
 
 Row = TypeVar("Row", EvidenceRequest, Decision, Refund, ReturnShipment)
@@ -89,12 +91,10 @@ def batch_facts(disputes: Sequence[Dispute]) -> list[DisputeFacts]:
     )
     returns = _by_dispute(select(ReturnShipment).where(ReturnShipment.dispute_id.in_(ids)))
     return [
-        facts_from_rows(
+        facts_from(
             d,
-            requests.get(d.id, []),
-            _latest(decisions.get(d.id, [])),
-            _latest(refunds.get(d.id, [])),
-            _latest(returns.get(d.id, [])),
+            **mediation_facts(requests.get(d.id, []), _latest(decisions.get(d.id, []))),
+            **settlement_facts(_latest(refunds.get(d.id, [])), _latest(returns.get(d.id, []))),
         )
         for d in disputes
     ]

@@ -1,99 +1,46 @@
-"""Build the engine's snapshot of a dispute from the database rows."""
+"""Build the engine's snapshot of a dispute: its own row, plus what each feature contributes.
+
+Mediation (open requests, the current decision) and settlement (refund, return) live above the
+dispute package; they register a contributor instead of being imported here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from dispute_engine import (
-    Actor,
-    DecisionFacts,
-    DisputeFacts,
-    EvidenceRequestFacts,
-    RefundStatus,
-    ReturnStatus,
-    opening_window,
-)
-from webapp.core.extensions import db
+from dispute_engine import DisputeFacts, opening_window
 from webapp.core.policies import policy_named
-from webapp.disputes.models import Dispute
-from webapp.mediation.models import Decision, DecisionStatus, EvidenceRequest, RequestStatus
-from webapp.settlement.models import Refund, ReturnShipment
+
+if TYPE_CHECKING:
+    from webapp.disputes.models import Dispute
+
+Contributor = Callable[["Dispute"], dict[str, Any]]
+_contributors: list[Contributor] = []
 
 
-def open_requests(dispute: Dispute) -> list[EvidenceRequest]:
-    """The mediator's evidence requests still waiting for an answer."""
-    return list(
-        db.session.scalars(
-            select(EvidenceRequest)
-            .where(EvidenceRequest.dispute_id == dispute.id, EvidenceRequest.status == RequestStatus.OPEN)
-            .order_by(EvidenceRequest.due_at)
-        )
-    )
+def contributes_facts(contributor: Contributor) -> Contributor:
+    """Register a function that returns some of `DisputeFacts`' fields for a dispute."""
+    if contributor not in _contributors:
+        _contributors.append(contributor)
+    return contributor
 
 
-def current_decision(dispute: Dispute) -> Decision | None:
-    """The decision the parties are answering now, if any."""
-    return db.session.scalar(
-        select(Decision)
-        .where(Decision.dispute_id == dispute.id, Decision.status == DecisionStatus.PROPOSED)
-        .order_by(Decision.id.desc())
-    )
-
-
-def active_refund(dispute: Dispute) -> Refund | None:
-    """The dispute's latest refund that an appeal has not replaced."""
-    return db.session.scalar(
-        select(Refund)
-        .where(Refund.dispute_id == dispute.id, Refund.status != RefundStatus.SUPERSEDED)
-        .order_by(Refund.id.desc())
-    )
-
-
-def active_return(dispute: Dispute) -> ReturnShipment | None:
-    """The dispute's latest return."""
-    return db.session.scalar(
-        select(ReturnShipment)
-        .where(ReturnShipment.dispute_id == dispute.id)
-        .order_by(ReturnShipment.id.desc())
-    )
-
-
-RUNNING_RETURN = (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.SHIPPED)
+def contributors() -> list[Contributor]:
+    """The registered contributors (for the test that checks the wiring)."""
+    return list(_contributors)
 
 
 def dispute_facts(dispute: Dispute) -> DisputeFacts:
     """Everything the rules need to know of this dispute now."""
-    return facts_from_rows(
-        dispute,
-        open_requests(dispute),
-        current_decision(dispute),
-        active_refund(dispute),
-        active_return(dispute),
-    )
+    fields: dict[str, Any] = {}
+    for contributor in _contributors:
+        fields.update(contributor(dispute))
+    return facts_from(dispute, **fields)
 
 
-def _decision_facts(decision: Decision | None) -> DecisionFacts | None:
-    if decision is None:
-        return None
-    buyer, seller = (decision.answer_of(p) for p in (Actor.BUYER, Actor.SELLER))
-    return DecisionFacts(
-        options=tuple(o.terms for o in decision.options),
-        answers_due_at=decision.answers_due_at,
-        buyer_choice=buyer.choice if buyer else None,
-        seller_choice=seller.choice if seller else None,
-    )
-
-
-def facts_from_rows(
-    dispute: Dispute,
-    requests: Sequence[EvidenceRequest],
-    decision: Decision | None,
-    refund: Refund | None,
-    return_: ReturnShipment | None,
-) -> DisputeFacts:
-    """The snapshot from rows already loaded: its open requests, current decision, refund and return."""
+def facts_from(dispute: Dispute, **contributed: Any) -> DisputeFacts:
+    """The snapshot from the dispute's row and fields other features already loaded."""
     order = dispute.order
     policy = policy_named(dispute.policy)
     return DisputeFacts(
@@ -110,11 +57,6 @@ def facts_from_rows(
         mediator_acted_at=dispute.mediator_acted_at,
         closed_at=dispute.closed_at,
         appealed=dispute.appealed_at is not None,
-        open_requests=tuple(EvidenceRequestFacts(r.party, r.due_at) for r in requests),
-        decision=_decision_facts(decision),
-        refund_status=refund.status if refund else None,
-        refund_due_at=refund.due_at if refund else None,
-        return_status=return_.status if return_ else None,
-        return_due_at=return_.due_at if return_ and return_.status in RUNNING_RETURN else None,
         buyer_tier=str(order.buyer.membership_tier),
+        **contributed,
     )

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from dispute_engine import (
-    NOTHING,
     Actor,
     FormInvalid,
-    Outcome,
     RuleViolation,
     State,
     format_money,
     validate_request,
 )
-from webapp.disputes.closing import close, escalate
 from webapp.disputes.models import ProposalStatus
-from webapp.disputes.pipeline import ActionContext, changed
-from webapp.history.record import record
+from webapp.disputes.steps import ActionContext, Done
 
 APPEAL_REASONS = {
     "result": "Unhappy with the result",
@@ -24,7 +20,7 @@ APPEAL_REASONS = {
 APPEAL_DESCRIPTION_MAX = 4000
 
 
-def change_dispute(ctx: ActionContext, form: dict[str, str]) -> None:
+def change_dispute(ctx: ActionContext, form: dict[str, str]) -> Done:
     """The buyer changes reason, resolution, amount or description before escalation (N6)."""
     dispute = ctx.dispute
     request = validate_request(
@@ -53,73 +49,32 @@ def change_dispute(ctx: ActionContext, form: dict[str, str]) -> None:
     dispute.reason, dispute.resolution = request.reason, request.resolution
     dispute.amount, dispute.description = request.amount, request.description
     if terms_changed:
-        dispute.table_the_request(ctx.user.id, ctx.now)
-    record(
-        dispute,
-        actor=ctx.actor,
-        user=ctx.user,
-        action="dispute_changed",
-        at=ctx.now,
-        rule="N6",
-        summary=(
-            f"The buyer changed the dispute: {request.reason.value.replace('_', ' ')}; "
-            f"{request.resolution.label}, {format_money(request.amount, dispute.currency)}."
-        ),
-        data={"before": before},
+        dispute.table_the_request(ctx.person.id, ctx.now)
+    summary = (
+        f"The buyer changed the dispute: {request.reason.value.replace('_', ' ')}; "
+        f"{request.resolution.label}, {format_money(request.amount, dispute.currency)}."
     )
-    changed(dispute, ctx.now)
+    return Done("dispute_changed", summary, data={"before": before})
 
 
-def escalate_by_hand(ctx: ActionContext) -> None:
+def escalate_by_hand(ctx: ActionContext) -> Done:
     """The buyer presses Escalate where the policy has the button (N1, dhgate)."""
-    escalate(
-        ctx.dispute,
-        at=ctx.now,
-        actor=ctx.actor,
-        user=ctx.user,
-        rule="N1",
-        summary="The buyer escalated the dispute to the platform.",
-    )
+    return Done("escalated", "The buyer escalated the dispute to the platform.")
 
 
-def cancel(ctx: ActionContext) -> None:
+def cancel(ctx: ActionContext) -> Done:
     """The buyer withdraws: no refund before escalation; after it, the money goes to the seller (C1)."""
     escalated = ctx.dispute.state is State.ESCALATED
-    close(
-        ctx.dispute,
-        Outcome.ARBITRATION_CANCELLED if escalated else Outcome.CANCELLED,
-        NOTHING,
-        at=ctx.now,
-        actor=ctx.actor,
-        user=ctx.user,
-        rule="C1",
-        summary="The buyer cancelled the arbitration." if escalated else "The buyer cancelled the dispute.",
-    )
+    summary = "The buyer cancelled the arbitration." if escalated else "The buyer cancelled the dispute."
+    return Done("cancelled", summary)
 
 
-def reopen(ctx: ActionContext) -> None:
+def reopen(ctx: ActionContext) -> Done:
     """The buyer reopens a cancelled dispute while the opening window is open (C2); clocks restart."""
-    dispute = ctx.dispute
-    dispute.state = State.AWAITING_SELLER
-    dispute.opened_at = ctx.now
-    dispute.seller_responded_at = None
-    dispute.closed_at = None
-    dispute.outcome = dispute.outcome_resolution = dispute.outcome_amount = None
-    dispute.outcome_comment = ""
-    dispute.table_the_request(ctx.user.id, ctx.now)
-    record(
-        dispute,
-        actor=ctx.actor,
-        user=ctx.user,
-        action="reopened",
-        at=ctx.now,
-        rule="C2",
-        summary="The buyer reopened the dispute; the seller's clock starts again.",
-    )
-    changed(dispute, ctx.now)
+    return Done("reopened", "The buyer reopened the dispute; the seller's clock starts again.")
 
 
-def appeal(ctx: ActionContext, reason: str, description: str) -> None:
+def appeal(ctx: ActionContext, reason: str, description: str) -> Done:
     """The buyer submits a complaint: the dispute goes back to a mediator (C3)."""
     errors = {}
     if reason not in APPEAL_REASONS:
@@ -139,14 +94,7 @@ def appeal(ctx: ActionContext, reason: str, description: str) -> None:
     dispute.appeal_description = text
     dispute.outcome = dispute.outcome_resolution = dispute.outcome_amount = None
     dispute.closed_at = None
-    escalate(
-        dispute,
-        at=ctx.now,
-        actor=ctx.actor,
-        user=ctx.user,
-        rule="C3",
-        summary=(
-            f"The buyer submitted a complaint ({APPEAL_REASONS[reason]}): "
-            "the dispute goes back to a mediator."
-        ),
+    summary = (
+        f"The buyer submitted a complaint ({APPEAL_REASONS[reason]}): the dispute goes back to a mediator."
     )
+    return Done("escalated", summary)

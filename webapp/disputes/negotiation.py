@@ -5,18 +5,15 @@ from __future__ import annotations
 from dispute_engine import (
     Actor,
     FormInvalid,
-    Outcome,
     ProposalForm,
     RuleViolation,
-    State,
     check_proposal_slot,
     validate_terms,
 )
 from webapp.core.extensions import db
-from webapp.disputes.closing import close, describe_terms
 from webapp.disputes.models import Message, Proposal, ProposalStatus
-from webapp.disputes.pipeline import ActionContext, StaleDispute, changed
-from webapp.history.record import record
+from webapp.disputes.pipeline import StaleDispute
+from webapp.disputes.steps import ActionContext, Done, describe_terms
 
 MESSAGE_MAX = 4000
 
@@ -45,7 +42,7 @@ def _new_proposal(ctx: ActionContext, form: dict[str, str], supersedes: Proposal
     proposal = Proposal(
         dispute=ctx.dispute,
         party=ctx.actor,
-        author_id=ctx.user.id,
+        author_id=ctx.person.id,
         resolution=proposal_form.terms.resolution,
         amount=proposal_form.terms.amount,
         comment=proposal_form.comment,
@@ -72,7 +69,7 @@ def _proposal_of(ctx: ActionContext, proposal_id: int, party: Actor) -> Proposal
     return proposal
 
 
-def reject_request(ctx: ActionContext, form: dict[str, str]) -> Proposal | None:
+def reject_request(ctx: ActionContext, form: dict[str, str]) -> Done:
     """The seller rejects the buyer's request, with or without a proposal of its own (S3).
 
     The amount alone decides: the form always carries a resolution (a radio is pre-checked),
@@ -84,97 +81,50 @@ def reject_request(ctx: ActionContext, form: dict[str, str]) -> Proposal | None:
     for proposal in ctx.dispute.live_proposals(Actor.BUYER):
         proposal.status = ProposalStatus.REJECTED
         proposal.answered_at = ctx.now
-    ctx.dispute.state = State.NEGOTIATING
-    ctx.dispute.seller_responded_at = ctx.now
     offer = f" and proposed {describe_terms(counter.terms, ctx.dispute.currency)}" if counter else ""
-    record(
-        ctx.dispute,
-        actor=ctx.actor,
-        user=ctx.user,
-        action="request_rejected",
-        at=ctx.now,
-        rule="S3",
-        summary=f"The seller rejected the buyer's request{offer}.",
-    )
-    changed(ctx.dispute, ctx.now)
-    return counter
+    return Done("request_rejected", f"The seller rejected the buyer's request{offer}.", result=counter)
 
 
-def accept_proposal(ctx: ActionContext, proposal_id: int) -> None:
+def accept_proposal(ctx: ActionContext, proposal_id: int) -> Done:
     """Accept one of the other party's live proposals: the dispute closes on it (S2, N4)."""
     proposal = _proposal_of(ctx, proposal_id, ctx.actor.other_party)
-    seller_answering = ctx.dispute.state is State.AWAITING_SELLER
     proposal.status = ProposalStatus.ACCEPTED
     proposal.answered_at = ctx.now
-    close(
-        ctx.dispute,
-        Outcome.SELLER_ACCEPTED if seller_answering else Outcome.AGREED,
-        proposal.terms,
-        at=ctx.now,
-        actor=ctx.actor,
-        user=ctx.user,
-        summary=f"The {ctx.actor.value} accepted the {proposal.party.value}'s proposal.",
-        rule="S2" if seller_answering else "N4",
-    )
+    summary = f"The {ctx.actor.value} accepted the {proposal.party.value}'s proposal."
+    return Done("closed", summary, terms=proposal.terms)
 
 
-def reject_proposal(ctx: ActionContext, proposal_id: int) -> None:
+def reject_proposal(ctx: ActionContext, proposal_id: int) -> Done:
     """Reject one of the other party's proposals; the clock keeps running (N5)."""
     proposal = _proposal_of(ctx, proposal_id, ctx.actor.other_party)
     if proposal.status is not ProposalStatus.PENDING:
         raise RuleViolation("N5", "That proposal was already rejected.")
     proposal.status = ProposalStatus.REJECTED
     proposal.answered_at = ctx.now
-    record(
-        ctx.dispute,
-        actor=ctx.actor,
-        user=ctx.user,
-        action="proposal_rejected",
-        at=ctx.now,
-        rule="N5",
-        summary=f"The {ctx.actor.value} rejected {describe_terms(proposal.terms, ctx.dispute.currency)}.",
-    )
-    changed(ctx.dispute, ctx.now)
+    terms = describe_terms(proposal.terms, ctx.dispute.currency)
+    return Done("proposal_rejected", f"The {ctx.actor.value} rejected {terms}.")
 
 
-def add_proposal(ctx: ActionContext, form: dict[str, str]) -> Proposal:
+def add_proposal(ctx: ActionContext, form: dict[str, str]) -> Done:
     """Add a solution of the other resolution kind (N2 "Add solution")."""
     proposal = _new_proposal(ctx, form)
-    record(
-        ctx.dispute,
-        actor=ctx.actor,
-        user=ctx.user,
-        action="proposal_added",
-        at=ctx.now,
-        rule="N2",
-        summary=f"The {ctx.actor.value} proposed {describe_terms(proposal.terms, ctx.dispute.currency)}.",
-    )
-    changed(ctx.dispute, ctx.now)
-    return proposal
+    terms = describe_terms(proposal.terms, ctx.dispute.currency)
+    return Done("proposal_added", f"The {ctx.actor.value} proposed {terms}.", result=proposal)
 
 
-def change_proposal(ctx: ActionContext, proposal_id: int, form: dict[str, str]) -> Proposal:
+def change_proposal(ctx: ActionContext, proposal_id: int, form: dict[str, str]) -> Done:
     """Replace one's own live proposal; the old one stays in the history (N3)."""
     old = _proposal_of(ctx, proposal_id, ctx.actor)
     proposal = _new_proposal(ctx, form, supersedes=old)
-    record(
-        ctx.dispute,
-        actor=ctx.actor,
-        user=ctx.user,
-        action="proposal_changed",
-        at=ctx.now,
-        rule="N3",
-        summary=(
-            f"The {ctx.actor.value} changed a proposal from "
-            f"{describe_terms(old.terms, ctx.dispute.currency)} "
-            f"to {describe_terms(proposal.terms, ctx.dispute.currency)}."
-        ),
+    currency = ctx.dispute.currency
+    summary = (
+        f"The {ctx.actor.value} changed a proposal from {describe_terms(old.terms, currency)} "
+        f"to {describe_terms(proposal.terms, currency)}."
     )
-    changed(ctx.dispute, ctx.now)
-    return proposal
+    return Done("proposal_changed", summary, result=proposal)
 
 
-def send_message(ctx: ActionContext, body: str) -> Message:
+def send_message(ctx: ActionContext, body: str) -> Done:
     """Add a line to the negotiation thread (N7); it does not make anyone's form stale."""
     text = (body or "").strip()
     if not text:
@@ -182,16 +132,8 @@ def send_message(ctx: ActionContext, body: str) -> Message:
     if len(text) > MESSAGE_MAX:
         raise FormInvalid({"body": f"Keep a message under {MESSAGE_MAX} characters."})
     message = Message(
-        dispute_id=ctx.dispute.id, author_id=ctx.user.id, party=ctx.actor, body=text, created_at=ctx.now
+        dispute_id=ctx.dispute.id, author_id=ctx.person.id, party=ctx.actor, body=text, created_at=ctx.now
     )
     db.session.add(message)
-    record(
-        ctx.dispute,
-        actor=ctx.actor,
-        user=ctx.user,
-        action="message",
-        at=ctx.now,
-        rule="N7",
-        summary=f"The {ctx.actor.value} sent a message in the negotiation thread.",
-    )
-    return message
+    summary = f"The {ctx.actor.value} sent a message in the negotiation thread."
+    return Done("message", summary, result=message, quiet=True)

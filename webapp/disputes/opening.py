@@ -13,25 +13,28 @@ from dispute_engine import (
     Actor,
     DisputeRequest,
     RuleViolation,
-    State,
     check_can_open,
     format_money,
+    opening_state,
     validate_request,
 )
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
+from webapp.core.refusals import NotFound
+from webapp.disputes.attachments import Attachments, NoAttachments
+from webapp.disputes.facts import dispute_facts
 from webapp.disputes.models import Dispute
-from webapp.disputes.pipeline import changed
-from webapp.evidence.services import Upload, check_uploads, store_uploads
-from webapp.history.record import record
+from webapp.disputes.steps import ActionContext, Done, finish
 from webapp.orders.models import Order
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User
 
 
-class OrderNotFound(LookupError):
+class OrderNotFound(NotFound):
     """No such order, or not one this person bought or sold."""
+
+    explanation = "There is no such dispute or order, or it is not yours to see."
 
 
 def order_for(user: User, order_id: int) -> Order:
@@ -73,17 +76,23 @@ def validate_opening_form(order: Order, form: Mapping[str, str], now: datetime, 
 
 
 def open_dispute(
-    user: User, order_id: int, form: dict[str, str], uploads: list[Upload], *, now: datetime
+    user: User,
+    order_id: int,
+    form: Mapping[str, str],
+    files: Attachments | None = None,
+    *,
+    now: datetime,
 ) -> Dispute:
     """Open a dispute with the buyer's request as its first proposal, and store its evidence."""
+    files = files if files is not None else NoAttachments()
     order = order_for(user, order_id)
     check_opening(user, order, now)
-    request = validate_opening_form(order, form, now, len(uploads))
-    check_uploads(uploads)
+    request = validate_opening_form(order, form, now, len(files))
+    files.check()
     dispute = Dispute(
         order_id=order.id,
         policy=order.policy,
-        state=State.AWAITING_SELLER,
+        state=opening_state(),
         received=request.received,
         reason=request.reason,
         resolution=request.resolution,
@@ -102,20 +111,12 @@ def open_dispute(
         raise RuleViolation("O1", "This order already has a dispute.") from None
     dispute.order = order
     dispute.table_the_request(user.id, now)
-    items = store_uploads(dispute, user, Actor.BUYER, uploads, now=now)
-    record(
-        dispute,
-        actor=Actor.BUYER,
-        user=user,
-        action="opened",
-        at=now,
-        rule="O4",
-        summary=(
-            f"The buyer opened a dispute: {request.reason.value.replace('_', ' ')}; "
-            f"{request.resolution.label}, {format_money(request.amount, order.currency)}; "
-            f"{len(items)} evidence file(s)."
-        ),
-        data={"evidence": [i.sha256 for i in items]},
+    ctx = ActionContext(dispute, Actor.BUYER, user, now, dispute_facts(dispute))
+    hashes = files.store(ctx)
+    summary = (
+        f"The buyer opened a dispute: {request.reason.value.replace('_', ' ')}; "
+        f"{request.resolution.label}, {format_money(request.amount, order.currency)}; "
+        f"{len(hashes)} evidence file(s)."
     )
-    changed(dispute, now)
+    finish(ctx, Done("opened", summary, rule="O4", data={"evidence": hashes}))
     return dispute

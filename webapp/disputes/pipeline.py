@@ -1,53 +1,43 @@
-"""The steps every dispute action takes: find, lock, let due clocks act, check the rules and the version."""
+"""The one path every dispute action takes: lock, let due clocks act, check, do, then `finish`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from dispute_engine import Action, Actor, DisputeFacts, check, next_deadline
+from dispute_engine import Action, Actor, EffectKind, check, next_deadline, on_deadline
 from webapp.core.extensions import db
+from webapp.core.refusals import Conflict, NotFound
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.models import Dispute
+from webapp.disputes.steps import ActionContext, Done, finish, refresh_deadline
+from webapp.history.models import Event
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User
 
 MAX_DEADLINES_AT_ONCE = 20
+# The history's name for what a passed clock did; a closing is "closed" whatever the clock.
+CLOCK_EVENTS = {
+    EffectKind.RETURN_LAPSED: "return_lapsed",
+    EffectKind.RETURN_ASSUMED_RECEIVED: "return_received",
+}
 
 
-class DisputeNotFound(LookupError):
+class DisputeNotFound(NotFound):
     """No such dispute, or not one this person may see (E4): both look the same from outside."""
 
+    explanation = "There is no such dispute or order, or it is not yours to see."
 
-class StaleDispute(Exception):
+
+class StaleDispute(Conflict):
     """The form was made from an older version of the dispute: someone acted first."""
-
-    def __init__(self, message: str = "") -> None:
-        super().__init__(
-            message
-            or "The dispute changed while you were looking at it (the other party acted first). "
-            "Nothing was done: look at the page again and decide."
-        )
-
-
-@dataclass
-class ActionContext:
-    """A locked, up-to-date dispute and who is acting on it."""
-
-    dispute: Dispute
-    actor: Actor
-    user: User
-    now: datetime
-    facts: DisputeFacts
 
 
 def _what_changed(dispute: Dispute) -> str:
-    from webapp.history.models import Event  # history imports disputes' models
-
     latest = db.session.scalar(
         select(Event)
         .where(Event.dispute_id == dispute.id, Event.action != "message")
@@ -81,25 +71,8 @@ def lock_dispute(dispute_id: int) -> Dispute | None:
     )
 
 
-def refresh_deadline(dispute: Dispute) -> None:
-    """Store the dispute's next deadline so `tick` can find it with an index."""
-    deadline = next_deadline(dispute_facts(dispute))
-    dispute.next_deadline_at = deadline.at if deadline else None
-    dispute.next_deadline_kind = deadline.kind if deadline else None
-
-
-def changed(dispute: Dispute, now: datetime) -> None:
-    """Mark a change that makes older forms stale, and recompute the next deadline."""
-    dispute.updated_at = now
-    db.session.flush()
-    refresh_deadline(dispute)
-    db.session.flush()
-
-
 def settle_due_deadlines(dispute: Dispute, now: datetime) -> int:
-    """Let every clock that ran out by `now` act, earliest first; return how many acted."""
-    from webapp.disputes.closing import apply_deadline  # closing builds on this module
-
+    """Let every clock that ran out by `now` act, earliest first, each dated at its deadline."""
     acted = 0
     while acted < MAX_DEADLINES_AT_ONCE:
         if dispute.next_deadline_at is None or dispute.next_deadline_at > now:
@@ -109,7 +82,9 @@ def settle_due_deadlines(dispute: Dispute, now: datetime) -> int:
         if deadline is None or deadline.at > now:
             refresh_deadline(dispute)
             continue
-        apply_deadline(dispute, facts, deadline)
+        step = on_deadline(facts, deadline)
+        ctx = ActionContext(dispute, Actor.SYSTEM, None, deadline.at, facts)
+        finish(ctx, Done(CLOCK_EVENTS.get(step.return_effect, "escalated"), step.summary, step=step))
         acted += 1
     return acted
 
@@ -129,10 +104,7 @@ def viewable_dispute(user: User, dispute_id: int, now: datetime) -> tuple[Disput
     return dispute, actor
 
 
-def begin(
-    user: User, dispute_id: int, action: Action, now: datetime, *, version: int | None
-) -> ActionContext:
-    """Lock the dispute, apply due clocks, then refuse what the rules or a stale form forbid."""
+def _begin(user: User, dispute_id: int, action: Action, now: datetime, version: int | None) -> ActionContext:
     dispute = lock_dispute(dispute_id)
     if dispute is None:
         raise DisputeNotFound(dispute_id)
@@ -144,4 +116,24 @@ def begin(
     check(facts, actor, action, now)
     if version is not None and version != dispute.version:
         raise StaleDispute(_what_changed(dispute))
-    return ActionContext(dispute, actor, user, now, facts)
+    return ActionContext(dispute, actor, user, now, facts, action)
+
+
+def perform(
+    user: User,
+    dispute_id: int,
+    action: Action,
+    now: datetime,
+    work: Callable[[ActionContext], Done],
+    *,
+    version: int | None = None,
+) -> Any:
+    """Take one action: lock, settle due clocks, check the rules and the form's version, do `work`,
+    then let `finish` move the state, record the history and bump the version; returns work's result.
+
+    The caller commits once (a request on success; the CLI itself); any refusal leaves nothing behind.
+    """
+    ctx = _begin(user, dispute_id, action, now, version)
+    done = work(ctx)
+    finish(ctx, done)
+    return done.result

@@ -12,16 +12,16 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from webapp.core.clock import clock_now
+from webapp.core.duties import every_minute, run_duties
 from webapp.core.extensions import db
 from webapp.disputes.models import Dispute
 from webapp.disputes.pipeline import settle_due_deadlines
-from webapp.jobs.sweep import sweep as sweep_evidence
-from webapp.notifications.delivery import deliver_pending
 
 log = logging.getLogger(__name__)
 BATCH = 50
 
 
+@every_minute(order=10, done="deadline(s) acted")
 def tick(batch: int = BATCH) -> int:
     """Apply every deadline due now, each exactly once even with several tickers; return how many acted.
 
@@ -56,15 +56,9 @@ def run_clock_thread(app: Flask, every: float = 60.0) -> threading.Thread:
         while True:
             try:
                 with app.app_context():
-                    tick()
-                    deliver_pending()
-            except Exception:  # the clock must survive a bad minute; the next tick retries
-                log.exception("tick failed")
-            try:
-                with app.app_context():
-                    sweep_evidence(clock_now(db.session))
-            except Exception:
-                log.exception("evidence sweep failed")
+                    run_duties()
+            except Exception:  # e.g. the database is down: the next minute retries
+                log.exception("the clock's round failed")
             time.sleep(every)
 
     thread = threading.Thread(target=loop, name="dispute-clock", daemon=True)
@@ -78,12 +72,10 @@ disputes_cli = AppGroup("disputes", help="Dispute deadlines.")
 @disputes_cli.command("tick")
 @click.option("--every", type=float, default=None, help="Keep ticking every N seconds.")
 def tick_command(every: float | None) -> None:
-    """Apply every due deadline once (or keep doing so with --every)."""
+    """Apply every due deadline once, then the other duties of the clock (or keep doing so with --every)."""
     while True:
-        acted = tick()
-        sent = deliver_pending()  # after tick's commit: emails for what the clock just did
-        queued = sweep_evidence(clock_now(db.session))
-        click.echo(f"{acted} deadline(s) acted, {sent} email(s) sent, {queued} evidence item(s) queued.")
+        # In order: deadlines first, then the emails for what they did, then the evidence sweep.
+        click.echo(", ".join(run_duties()) + ".")
         if every is None:
             return
         time.sleep(every)

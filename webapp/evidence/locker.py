@@ -10,39 +10,38 @@ from sqlalchemy import select
 from dispute_engine import Actor, FormInvalid, NotPermitted
 from media import evidence_key
 from webapp.core.extensions import db
+from webapp.core.refusals import NotFound
 from webapp.core.storage import storage
+from webapp.core.uploads import Upload
 from webapp.disputes.models import Message
-from webapp.disputes.pipeline import ActionContext
+from webapp.disputes.steps import ActionContext, Done
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
-from webapp.evidence.services import Upload, store_uploads
-from webapp.history.record import record
+from webapp.evidence.services import store_uploads
 
 CAPTION_MAX = 500
 
 
-class ItemNotFound(LookupError):
+class ItemNotFound(NotFound):
     """No such item in this dispute, or one this person may not see."""
 
+    explanation = "There is no such evidence item, or it is not yours to see."
 
-def add_evidence(ctx: ActionContext, uploads: list[Upload], caption: str = "") -> list[EvidenceItem]:
+
+def add_evidence(ctx: ActionContext, uploads: list[Upload], caption: str = "") -> Done:
     """Add photos and videos to the actor's locker and record it in the history (E1)."""
     if not uploads:
         raise FormInvalid({"evidence": "Choose at least one photo or video."})
-    items = store_uploads(ctx.dispute, ctx.user, ctx.actor, uploads, now=ctx.now, caption=caption)
+    items = store_uploads(ctx.dispute, ctx.person, ctx.actor, uploads, now=ctx.now, caption=caption)
     names = ", ".join(item.original_name for item in items)
     flagged = [i for i in items if i.duplicate_of is not None]
     same = f" {len(flagged)} identical to the other party's evidence." if flagged else ""
-    record(
-        ctx.dispute,
-        actor=ctx.actor,
-        user=ctx.user,
-        action="evidence_added",
-        at=ctx.now,
-        rule="E1",
-        summary=f"The {ctx.actor.value} added evidence: {names}.{same}",
+    return Done(
+        "evidence_added",
+        f"The {ctx.actor.value} added evidence: {names}.{same}",
         data={"items": [{"id": i.id, "sha256": i.sha256} for i in items]},
+        result=items,
+        quiet=True,
     )
-    return items
 
 
 def own_item(ctx: ActionContext, item_uuid: str) -> EvidenceItem:
@@ -57,46 +56,37 @@ def own_item(ctx: ActionContext, item_uuid: str) -> EvidenceItem:
     return item
 
 
-def set_caption(ctx: ActionContext, item_uuid: str, caption: str) -> EvidenceItem:
+def set_caption(ctx: ActionContext, item_uuid: str, caption: str) -> Done:
     """Give one of the actor's items a caption, or change it."""
     item = own_item(ctx, item_uuid)
     text = (caption or "").strip()
     if len(text) > CAPTION_MAX:
         raise FormInvalid({"caption": f"Keep a caption under {CAPTION_MAX} characters."})
     item.caption = text
-    record(
-        ctx.dispute,
-        actor=ctx.actor,
-        user=ctx.user,
-        action="evidence_captioned",
-        at=ctx.now,
-        rule="E1",
-        summary=f'The {ctx.actor.value} captioned {item.original_name}: "{text}".'
+    summary = (
+        f'The {ctx.actor.value} captioned {item.original_name}: "{text}".'
         if text
-        else f"The {ctx.actor.value} removed the caption of {item.original_name}.",
+        else f"The {ctx.actor.value} removed the caption of {item.original_name}."
     )
-    return item
+    return Done("evidence_captioned", summary, result=item, quiet=True)
 
 
-def remove_item(ctx: ActionContext, item_uuid: str) -> EvidenceItem:
+def remove_item(ctx: ActionContext, item_uuid: str) -> Done:
     """Hide one of the actor's items from the locker; it is kept, and the mediator still sees it (E2)."""
     item = own_item(ctx, item_uuid)
     item.removed_at = ctx.now
-    item.removed_by_id = ctx.user.id
-    record(
-        ctx.dispute,
-        actor=ctx.actor,
-        user=ctx.user,
-        action="evidence_removed",
-        at=ctx.now,
+    item.removed_by_id = ctx.person.id
+    return Done(
+        "evidence_removed",
+        f"The {ctx.actor.value} removed {item.original_name} from its evidence.",
         rule="E2",
-        summary=f"The {ctx.actor.value} removed {item.original_name} from its evidence.",
         data={"item": item.id, "sha256": item.sha256},
+        result=item,
+        quiet=True,
     )
-    return item
 
 
-def pin_message(ctx: ActionContext, message_id: int) -> EvidenceItem:
+def pin_message(ctx: ActionContext, message_id: int) -> Done:
     """Keep a thread message as a text item of the actor's evidence, with its author and time (N7)."""
     message = db.session.get(Message, message_id)
     if message is None or message.dispute_id != ctx.dispute.id:
@@ -118,7 +108,7 @@ def pin_message(ctx: ActionContext, message_id: int) -> EvidenceItem:
     item = EvidenceItem(
         uuid=item_uuid,
         dispute_id=ctx.dispute.id,
-        uploader_id=ctx.user.id,
+        uploader_id=ctx.person.id,
         party=ctx.actor,
         kind=EvidenceKind.TEXT,
         original_name=f"message-{message.id}.txt",
@@ -134,17 +124,8 @@ def pin_message(ctx: ActionContext, message_id: int) -> EvidenceItem:
     db.session.add(item)
     whose = "its own" if message.party is ctx.actor else f"the {message.party.value}'s"
     when = f"{message.created_at:%d %b %H:%M}"
-    record(
-        ctx.dispute,
-        actor=ctx.actor,
-        user=ctx.user,
-        action="message_pinned",
-        at=ctx.now,
-        rule="N7",
-        summary=f"The {ctx.actor.value} pinned {whose} message of {when} to its evidence.",
-    )
-    db.session.flush()
-    return item
+    summary = f"The {ctx.actor.value} pinned {whose} message of {when} to its evidence."
+    return Done("message_pinned", summary, result=item, quiet=True)
 
 
 def pinned_message_ids(items: list[EvidenceItem], party: Actor) -> set[int]:

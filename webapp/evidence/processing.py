@@ -28,9 +28,10 @@ from media import MediaError, MediaRejected, ObjectExists, Variant, evidence_key
 from webapp.core.clock import clock_now
 from webapp.core.extensions import db
 from webapp.core.storage import storage
+from webapp.evidence.heartbeat import Heartbeat
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
-from webapp.jobs.heartbeat import Heartbeat
-from webapp.jobs.queue import enqueue
+from webapp.evidence.services import PROCESS_JOB
+from webapp.jobs.queue import enqueue, job
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ def claimable(now: datetime) -> ColumnElement[bool]:
     )
 
 
+@job(PROCESS_JOB)
 def process_evidence(item_id: int) -> ProcessingStatus:
     """Process one item unless it is done or held by a live worker; return its status afterwards."""
     claim = _claim(item_id)
@@ -172,7 +174,7 @@ def _retry_or_fail(claim: Claim, error: Exception, max_attempts: int) -> Process
     status = _finish(claim, ProcessingStatus.UPLOADED, next_attempt_at=due, progress=0)
     if status is ProcessingStatus.UPLOADED:
         try:
-            enqueue(claim.item_id, delay=delay)
+            enqueue(PROCESS_JOB, claim.item_id, delay=delay)
         except Exception:  # the sweep queues due items anyway
             log.exception("evidence item %s: could not queue its retry; the sweep will", claim.item_id)
     return status

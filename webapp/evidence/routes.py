@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from dispute_engine import Action, FormInvalid, NotPermitted, RuleViolation, allowed_actions
+from dispute_engine import Action, Actor, FormInvalid, RuleViolation, allowed_actions
 from webapp.core import clock, htmx
 from webapp.core.extensions import db
-from webapp.disputes.errors import not_found_page
+from webapp.core.refusals import refusal_of
+from webapp.core.uploads import uploads_from_request
 from webapp.disputes.facts import dispute_facts
-from webapp.disputes.pipeline import ActionContext, DisputeNotFound, begin, viewable_dispute
-from webapp.disputes.routes import uploads_from_request
-from webapp.disputes.views import page_context
+from webapp.disputes.models import Dispute
+from webapp.disputes.pipeline import DisputeNotFound, perform, viewable_dispute
+from webapp.disputes.steps import ActionContext, Done
 from webapp.evidence import locker, media_files
 from webapp.evidence.access import locker_stamp, may_download_original, visible_item
+from webapp.evidence.models import EvidenceItem
 from webapp.evidence.services import ACCEPTED, limits
 
 bp = Blueprint("evidence", __name__)
@@ -28,10 +31,31 @@ def _to_dispute(dispute_id: int, message: str) -> Response:
     return redirect(url_for("disputes.show", dispute_id=dispute_id, _anchor="evidence"), code=303)
 
 
-def _locker_part(dispute_id: int, *, oob: bool = False) -> str:
+def shown_items(dispute: Dispute, actor: Actor) -> list[EvidenceItem]:
+    """The items the actor sees in the locker: removed ones only for the mediator (E2)."""
+    items = db.session.scalars(
+        db.select(EvidenceItem).where(EvidenceItem.dispute_id == dispute.id).order_by(EvidenceItem.id)
+    )
+    return [item for item in items if actor is Actor.MEDIATOR or not item.is_removed]
+
+
+def locker_context(dispute: Dispute, actor: Actor) -> dict[str, Any]:
+    """What the locker part shows, and nothing else of the page."""
+    evidence = shown_items(dispute, actor)
     now = clock.now()
-    dispute, actor = viewable_dispute(current_user, dispute_id, now)
-    return render_template("disputes/_evidence.html", oob=oob, **page_context(dispute, actor, now))
+    return {
+        "A": Action,
+        "dispute": dispute,
+        "actor": actor,
+        "evidence": evidence,
+        "locker_stamp": locker_stamp(dispute, evidence),
+        "allowed": allowed_actions(dispute_facts(dispute), actor, now),
+    }
+
+
+def _locker_part(dispute_id: int, *, oob: bool = False) -> str:
+    dispute, actor = viewable_dispute(current_user, dispute_id, clock.now())
+    return render_template("disputes/_evidence.html", oob=oob, **locker_context(dispute, actor))
 
 
 @bp.post("/disputes/<int:dispute_id>/evidence")
@@ -39,23 +63,23 @@ def _locker_part(dispute_id: int, *, oob: bool = False) -> str:
 def upload(dispute_id: int) -> Response:
     """Add photos and videos (E1). With htmx each file comes alone and gets its own row back."""
     files = uploads_from_request()
+    caption = request.form.get("caption", "")
+
+    def add(ctx: ActionContext) -> Done:
+        return locker.add_evidence(ctx, files, caption)
+
     if not htmx.wants_partial():
-        ctx = begin(current_user, dispute_id, Action.ADD_EVIDENCE, clock.now(), version=None)
-        items = locker.add_evidence(ctx, files, request.form.get("caption", ""))
+        items = perform(current_user, dispute_id, Action.ADD_EVIDENCE, clock.now(), add)
         return _to_dispute(dispute_id, f"{len(items)} file(s) added. They are being prepared for viewing.")
     name = files[0].filename if files else "The file"
     try:
-        ctx = begin(current_user, dispute_id, Action.ADD_EVIDENCE, clock.now(), version=None)
-        items = locker.add_evidence(ctx, files, request.form.get("caption", ""))
-    except (FormInvalid, RuleViolation, NotPermitted) as refusal:
+        items = perform(current_user, dispute_id, Action.ADD_EVIDENCE, clock.now(), add)
+    except (FormInvalid, RuleViolation) as error:
+        # Each file has its own row on the page: the refusal goes in that row, not the whole page.
         db.session.rollback()
-        reason = " ".join(refusal.errors.values()) if isinstance(refusal, FormInvalid) else refusal.message
-        row = render_template("evidence/_upload_row.html", name=name, refused=reason)
-        status = (
-            422 if isinstance(refusal, FormInvalid) else 409 if isinstance(refusal, RuleViolation) else 403
-        )
-        return htmx.vary(make_response(row, status))
-    db.session.flush()
+        refusal = refusal_of(error)
+        row = render_template("evidence/_upload_row.html", name=name, refused=refusal.message)
+        return htmx.vary(make_response(row, refusal.status))
     row = render_template("evidence/_upload_row.html", name=name, items=items)
     return htmx.vary(make_response(row + _locker_part(dispute_id, oob=True)))
 
@@ -66,10 +90,9 @@ def locker_part(dispute_id: int) -> Response:
     """The locker for its poll: an empty 204 while it is as the page shows it."""
     if not htmx.wants_partial():
         return redirect(url_for("disputes.show", dispute_id=dispute_id, _anchor="evidence"), code=303)
-    now = clock.now()
-    dispute, actor = viewable_dispute(current_user, dispute_id, now)
-    context = page_context(dispute, actor, now)
-    if request.args.get("stamp") == locker_stamp(dispute, context["evidence"]):
+    dispute, actor = viewable_dispute(current_user, dispute_id, clock.now())
+    context = locker_context(dispute, actor)
+    if request.args.get("stamp") == context["locker_stamp"]:
         return Response(status=204)
     return htmx.vary(make_response(render_template("disputes/_evidence.html", **context)))
 
@@ -97,8 +120,7 @@ def viewer(dispute_id: int, item_uuid: str) -> str:
     item, dispute, actor = visible_item(current_user, item_uuid, now)
     if dispute.id != dispute_id:
         raise DisputeNotFound(dispute_id)
-    context = page_context(dispute, actor, now)
-    same_party = [i for i in context["evidence"] if i.party is item.party]
+    same_party = [i for i in shown_items(dispute, actor) if i.party is item.party]
     at = same_party.index(item)
     return render_template(
         "evidence/viewer.html",
@@ -108,18 +130,17 @@ def viewer(dispute_id: int, item_uuid: str) -> str:
         position=at + 1,
         count=len(same_party),
         original_allowed=may_download_original(item, actor, current_user),
-        **context,
+        dispute=dispute,
+        actor=actor,
     )
 
 
 def _item_action(
-    dispute_id: int, action: Action, done: str, change: Callable[[ActionContext], object]
+    dispute_id: int, action: Action, done: str, change: Callable[[ActionContext], Done]
 ) -> Response:
-    ctx = begin(current_user, dispute_id, action, clock.now(), version=None)
-    change(ctx)
+    perform(current_user, dispute_id, action, clock.now(), change)
     if not htmx.wants_partial():
         return _to_dispute(dispute_id, done)
-    db.session.flush()
     return htmx.vary(make_response(_locker_part(dispute_id)))
 
 
@@ -148,21 +169,6 @@ def remove(dispute_id: int, item_uuid: str) -> Response:
     )
 
 
-@bp.post("/disputes/<int:dispute_id>/messages/<int:message_id>/pin")
-@login_required
-def pin(dispute_id: int, message_id: int) -> Response:
-    """Pin a thread message into the actor's evidence, where the mediator sees it (N7)."""
-    ctx = begin(current_user, dispute_id, Action.PIN_MESSAGE, clock.now(), version=None)
-    locker.pin_message(ctx, message_id)
-    if not htmx.wants_partial():
-        return _to_dispute(dispute_id, "The message was pinned to your evidence.")
-    db.session.flush()
-    context = page_context(ctx.dispute, ctx.actor, ctx.now)
-    body = render_template("disputes/_thread_messages.html", **context)
-    body += render_template("disputes/_evidence.html", oob=True, **context)
-    return htmx.vary(make_response(body))
-
-
 @bp.get("/evidence/<item_uuid>/<variant>")
 @login_required
 def media(item_uuid: str, variant: str) -> Response:
@@ -176,12 +182,6 @@ def media(item_uuid: str, variant: str) -> Response:
             )
         return media_files.original(item)
     return media_files.derived(item, variant)
-
-
-@bp.app_errorhandler(locker.ItemNotFound)
-def item_not_found(error: locker.ItemNotFound) -> tuple[str, int]:
-    """Unknown, removed or foreign items look the same from outside: 404."""
-    return not_found_page("There is no such evidence item, or it is not yours to see.")
 
 
 @bp.app_context_processor

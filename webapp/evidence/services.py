@@ -17,8 +17,11 @@ from media.hashing import CHUNK_SIZE
 from media.sniff import Sniffed, sniff_stream
 from webapp.core.extensions import db
 from webapp.core.storage import storage
+from webapp.core.uploads import Upload
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
 from webapp.jobs.queue import enqueue_after_commit
+
+PROCESS_JOB = "evidence.process"  # the job `webapp.evidence.processing` registers
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User
@@ -26,14 +29,6 @@ if TYPE_CHECKING:
 
 ACCEPTED = "photos (JPEG, PNG, WebP, HEIC, GIF) and videos (MP4, MOV, WebM, 3GP)"
 MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file as it arrived: its stream and the name the person's device gave it."""
-
-    stream: BinaryIO
-    filename: str
 
 
 @dataclass(frozen=True)
@@ -181,7 +176,7 @@ def store_uploads(
         db.session.add(item)
         items.append(item)
     db.session.flush()
-    enqueue_after_commit([item.id for item in items])
+    enqueue_after_commit(PROCESS_JOB, [item.id for item in items])
     return items
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -11,11 +12,11 @@ from webapp.history.models import Event, Notification
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User
-    from webapp.disputes.models import Dispute
 
 
 def record(
-    dispute: Dispute,
+    dispute_id: int,
+    people: Iterable[int],
     *,
     actor: Actor,
     user: User | None,
@@ -25,9 +26,9 @@ def record(
     rule: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Append an event to the dispute's history and notify the other people involved."""
+    """Append an event to the dispute's history and notify `people` other than whoever acted."""
     event = Event(
-        dispute_id=dispute.id,
+        dispute_id=dispute_id,
         at=at,
         actor_role=actor,
         actor_id=user.id if user else None,
@@ -38,14 +39,10 @@ def record(
     )
     db.session.add(event)
     db.session.flush()
-    for user_id in recipients(dispute, acting_user_id=user.id if user else None):
-        db.session.add(Notification(user_id=user_id, dispute_id=dispute.id, event_id=event.id, created_at=at))
+    acting = user.id if user else None
+    for user_id in dict.fromkeys(people):
+        if user_id != acting:
+            db.session.add(
+                Notification(user_id=user_id, dispute_id=dispute_id, event_id=event.id, created_at=at)
+            )
     return event
-
-
-def recipients(dispute: Dispute, *, acting_user_id: int | None) -> list[int]:
-    """The buyer, the seller and the mediator once involved, minus whoever acted."""
-    people = [dispute.order.buyer_id, dispute.order.seller_id]
-    if dispute.mediator_id is not None:
-        people.append(dispute.mediator_id)
-    return [p for p in people if p != acting_user_id]

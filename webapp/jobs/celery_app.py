@@ -1,8 +1,7 @@
-"""Celery for evidence processing: `celery -A webapp.jobs.celery_app worker` runs the jobs.
+"""Celery for the registered jobs; the worker process itself is `celery -A webapp.worker worker`.
 
-Web processes with JOBS=celery only send tasks: `process_task(app)` builds a Celery app from the
-Flask app they already have. The worker's own Flask app is created lazily, when Celery looks up
-`app` in this module, so importing it never builds a second Flask app.
+Web processes with JOBS=celery only send tasks: `task(app, name)` builds a Celery app from the
+Flask app they already have.
 
 Delivery is at least once: acks_late keeps a message until its job has finished, and the job
 itself is idempotent. On Redis a message whose worker died comes back only after the visibility
@@ -11,17 +10,11 @@ timeout (an hour); the sweep re-queues the item much sooner, once its heartbeat 
 
 from __future__ import annotations
 
-import functools
-from typing import Any
-
 from celery import Celery, Task
-from celery.signals import worker_process_init
 from flask import Flask
 
-from webapp.core.extensions import db
-from webapp.evidence.processing import process_evidence
+from webapp.jobs.queue import JOBS, JobFunction
 
-TASK_NAME = "evidence.process"
 DEFAULT_QUEUE = "evidence"
 _KEY = "celery"  # app.extensions key
 
@@ -51,45 +44,20 @@ def celery_for(flask_app: Flask) -> Celery:
         broker_connection_retry_on_startup=True,
     )
 
-    @celery.task(name=TASK_NAME)
-    def process_evidence_task(item_id: int) -> str:
-        """Process one evidence item in an app context; the message carries only its id."""
-        with flask_app.app_context():
-            return process_evidence(int(item_id)).value
-
+    for name, function in JOBS.items():
+        _register_task(celery, flask_app, name, function)
     flask_app.extensions[_KEY] = celery
     return celery
 
 
-def process_task(flask_app: Flask) -> Task:
-    """The processing task of this Flask app's Celery app, ready for `apply_async((item_id,))`."""
-    return celery_for(flask_app).tasks[TASK_NAME]
+def _register_task(celery: Celery, flask_app: Flask, name: str, function: JobFunction) -> None:
+    @celery.task(name=name)
+    def run(item_id: int) -> str:
+        """Run the job in an app context; the message carries only the row's id."""
+        with flask_app.app_context():
+            return str(function(int(item_id)))
 
 
-@functools.cache
-def worker_flask_app() -> Flask:
-    """The worker's Flask app, made from the environment."""
-    from webapp import create_app
-
-    # A worker never runs the clock, and its own retries go back to Celery whatever JOBS says.
-    return create_app({"JOBS": "celery", "RUN_CLOCK_THREAD": False})
-
-
-def worker_app() -> Celery:
-    """The worker's Celery app."""
-    return celery_for(worker_flask_app())
-
-
-@worker_process_init.connect
-def _fresh_connections_after_fork(**_: Any) -> None:
-    """A prefork pool process must not share the pooled connections inherited from its parent."""
-    with worker_flask_app().app_context():
-        for engine in db.engines.values():
-            engine.dispose(close=False)
-
-
-def __getattr__(name: str) -> Celery:
-    # `celery -A webapp.jobs.celery_app` looks for `app` (then `celery`) in this module.
-    if name in ("app", "celery"):
-        return worker_app()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def task(flask_app: Flask, name: str) -> Task:
+    """The job `name` as a task of this Flask app's Celery app, ready for `apply_async((item_id,))`."""
+    return celery_for(flask_app).tasks[name]

@@ -1,18 +1,21 @@
-"""Hand committed evidence items to processing, as the JOBS setting says: eager, inline or celery.
+"""Hand committed rows to their job, as the JOBS setting says: eager, inline or celery.
 
 - eager (tests): run right after the commit, synchronously, in a fresh app context.
 - inline (the embedded default): a bounded thread pool per app; delayed retries on a timer.
-- celery (production): a task on the broker; workers run it (`webapp.jobs.celery_app`).
+- celery (production): a task on the broker; workers run it (`webapp.worker`).
 
-Every job may run twice or be lost: `process_evidence` claims the row atomically, and the
-sweep (`webapp.jobs.sweep`) queues again what was lost or left behind by a dead worker.
+A job is a function of one row id, registered under a name by the feature that owns the rows
+(`@job("evidence.process")`); this module knows no feature. Every job may run twice or be lost:
+it must claim its row atomically, and its feature sweeps up what was lost or left behind.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import event
@@ -22,46 +25,62 @@ from webapp.core.extensions import db
 
 log = logging.getLogger(__name__)
 
-_PENDING = "evidence_jobs_pending"  # Session.info key: ids waiting for the commit
-_HOOKED = "evidence_jobs_hooked"
-_POOL = "evidence_job_pool"  # app.extensions key
+_PENDING = "jobs_pending"  # Session.info key: (job, id) pairs waiting for the commit
+_HOOKED = "jobs_hooked"
+_POOL = "job_pool"  # app.extensions key
 _POOL_LOCK = threading.Lock()
 # A countdown is measured on the enqueuer's clock and the claim on the worker's: arrive a bit late
 # rather than a bit early (an early job finds the backoff not over yet and does nothing).
 COUNTDOWN_MARGIN_SECONDS = 1.0
 
 
-def enqueue(item_id: int, *, delay: float = 0) -> None:
-    """Queue one committed item for processing, `delay` seconds from now."""
+JobFunction = Callable[[int], Any]
+JOBS: dict[str, JobFunction] = {}
+
+
+def job(name: str) -> Callable[[JobFunction], JobFunction]:
+    """Register the decorated function as the job `name`, run with one row id."""
+
+    def register(function: JobFunction) -> JobFunction:
+        JOBS[name] = function
+        return function
+
+    return register
+
+
+def enqueue(name: str, item_id: int, *, delay: float = 0) -> None:
+    """Queue the job `name` for one committed row, `delay` seconds from now."""
+    if name not in JOBS:
+        raise LookupError(f"no job named {name!r}")
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     mode = app.config["JOBS"]
     if mode == "celery":
-        from webapp.jobs.celery_app import process_task  # Celery stays out of non-celery processes
+        from webapp.jobs.celery_app import task  # Celery stays out of non-celery processes
 
         countdown = delay + COUNTDOWN_MARGIN_SECONDS if delay > 0 else None
-        process_task(app).apply_async((item_id,), countdown=countdown)
+        task(app, name).apply_async((item_id,), countdown=countdown)
     elif mode == "inline":
         if delay > 0:
-            timer = threading.Timer(delay + COUNTDOWN_MARGIN_SECONDS, _submit, (app, item_id))
-            timer.daemon = True  # a lost timer is fine: the sweep queues the item again
+            timer = threading.Timer(delay + COUNTDOWN_MARGIN_SECONDS, _submit, (app, name, item_id))
+            timer.daemon = True  # a lost timer is fine: the feature's sweep queues the row again
             timer.start()
         else:
-            _submit(app, item_id)
+            _submit(app, name, item_id)
     elif delay > 0:
         # eager: a test never sleeps through a backoff; it runs the job (or the sweep) itself.
-        log.debug("eager jobs: evidence item %s retries when the sweep or a test runs it", item_id)
+        log.debug("eager jobs: %s %s retries when the sweep or a test runs it", name, item_id)
     else:
-        run_isolated(app, item_id)
+        run_isolated(app, name, item_id)
 
 
-def enqueue_after_commit(item_ids: list[int]) -> None:
-    """Queue the items once the current transaction commits; forget them if it rolls back."""
+def enqueue_after_commit(name: str, item_ids: list[int]) -> None:
+    """Queue the job for these rows once the current transaction commits; forget them on rollback."""
     if not item_ids:
         return
     # The Session itself, not the scoped_session: a listener on the scoped_session would be
     # installed on its sessionmaker, i.e. on every session of every app context.
     session = db.session()
-    session.info.setdefault(_PENDING, []).extend(item_ids)
+    session.info.setdefault(_PENDING, []).extend((name, item_id) for item_id in item_ids)
     if not session.info.get(_HOOKED):
         session.info[_HOOKED] = True
         event.listen(session, "after_commit", _after_commit)
@@ -72,16 +91,16 @@ def _after_commit(session: Session) -> None:
     """The rows are committed: dispatch what this transaction queued."""
     if session.in_nested_transaction():
         return  # a SAVEPOINT was released (SQLAlchemy calls this hook then too): wait for the real COMMIT
-    item_ids = session.info.pop(_PENDING, [])
+    pending = session.info.pop(_PENDING, [])
     # after_commit runs inside Session.commit(), after the database COMMIT: this session cannot
     # emit SQL here. Eager jobs therefore run in a fresh app context, whose scoped session (and
     # connection) is not this one; this session's objects were expired by the commit, so the
     # caller reads the job's result on its next access.
-    for item_id in dict.fromkeys(item_ids):
+    for name, item_id in dict.fromkeys(pending):
         try:
-            enqueue(item_id)
-        except Exception:  # the broker may be down: the sweep queues the item later
-            log.exception("could not queue evidence item %s; the sweep will", item_id)
+            enqueue(name, item_id)
+        except Exception:  # the broker may be down: the feature's sweep queues the row later
+            log.exception("could not queue %s %s; the sweep will", name, item_id)
 
 
 def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
@@ -90,19 +109,17 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
         session.info.pop(_PENDING, None)
 
 
-def run_isolated(app: Flask, item_id: int) -> None:
+def run_isolated(app: Flask, name: str, item_id: int) -> None:
     """Run one job now in its own app context (its own session); log any error instead of raising."""
-    from webapp.evidence.processing import process_evidence
-
     try:
         with app.app_context():
-            process_evidence(item_id)
+            JOBS[name](item_id)
     except Exception:
-        log.exception("processing evidence item %s failed", item_id)
+        log.exception("job %s %s failed", name, item_id)
 
 
-def _submit(app: Flask, item_id: int) -> None:
-    pool(app).submit(run_isolated, app, item_id)
+def _submit(app: Flask, name: str, item_id: int) -> None:
+    pool(app).submit(run_isolated, app, name, item_id)
 
 
 def pool(app: Flask) -> ThreadPoolExecutor:
@@ -111,7 +128,7 @@ def pool(app: Flask) -> ThreadPoolExecutor:
         executor = app.extensions.get(_POOL)
         if executor is None:
             executor = ThreadPoolExecutor(
-                max_workers=max(1, int(app.config["JOB_THREADS"])), thread_name_prefix="evidence-job"
+                max_workers=max(1, int(app.config["JOB_THREADS"])), thread_name_prefix="job"
             )
             app.extensions[_POOL] = executor
         return executor

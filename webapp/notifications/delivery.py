@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 
 from webapp.accounts.models import User
 from webapp.core import clock
+from webapp.core.duties import every_minute
 from webapp.core.extensions import db
 from webapp.disputes.models import Dispute
 from webapp.history.models import Notification
@@ -79,6 +80,7 @@ def _email(notification_id: int, public_url: str) -> Email:
     return email_for(user, Item(notification, title), public_url)
 
 
+@every_minute(order=20, done="email(s) sent")
 def deliver_pending(limit: int = BATCH, only: Collection[int] | None = None) -> int:
     """Email up to `limit` notifications not emailed yet (of `only` if given); return how many were sent.
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from dispute_engine import (
-    Actor,
     FormInvalid,
     RefundStatus,
     Resolution,
@@ -21,11 +20,10 @@ from dispute_engine import (
 )
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
-from webapp.history.record import record
+from webapp.disputes.steps import ActionContext, Done
 from webapp.settlement.models import Refund, ReturnShipment
 
 if TYPE_CHECKING:
-    from webapp.accounts.models import User
     from webapp.disputes.models import Dispute
 
 TRACKING_MAX = 64
@@ -103,70 +101,54 @@ def _open_return(dispute: Dispute, status: ReturnStatus) -> ReturnShipment:
     return shipment
 
 
-def ship_return(dispute: Dispute, user: User, tracking_number: str, *, at: datetime) -> None:
+def ship_return(ctx: ActionContext, tracking_number: str) -> Done:
     """The buyer sent the item back with this tracking number (F2)."""
     tracking = tracking_number.strip()
     if not tracking or len(tracking) > TRACKING_MAX:
         raise FormInvalid({"tracking_number": "Enter the return parcel's tracking number."})
-    shipment = _open_return(dispute, ReturnStatus.AWAITING_SHIPMENT)
+    shipment = _open_return(ctx.dispute, ReturnStatus.AWAITING_SHIPMENT)
     shipment.status = ReturnStatus.SHIPPED
     shipment.tracking_number = tracking
-    shipment.shipped_at = at
-    shipment.due_at = add_days(at, policy_named(dispute.policy).return_confirm_days)
-    record(
-        dispute,
-        actor=Actor.BUYER,
-        user=user,
-        action="return_shipped",
-        at=at,
-        rule="F2",
-        summary=f"The buyer shipped the item back (tracking {tracking}).",
+    shipment.shipped_at = ctx.now
+    shipment.due_at = add_days(ctx.now, policy_named(ctx.dispute.policy).return_confirm_days)
+    return Done(
+        "return_shipped",
+        f"The buyer shipped the item back (tracking {tracking}).",
         data={"tracking_number": tracking},
     )
 
 
-def receive_return(dispute: Dispute, *, at: datetime, actor: Actor, user: User | None, summary: str) -> None:
+def receive_return(dispute: Dispute, *, at: datetime) -> str:
     """The item is back with the seller (confirmed, or assumed after the deadline): the refund is due (F2)."""
     shipment = _open_return(dispute, ReturnStatus.SHIPPED)
     shipment.status = ReturnStatus.RECEIVED
     shipment.settled_at = at
     refund = create_refund(dispute, shipment.amount, at=at)
     owed = format_money(refund.amount, dispute.currency) if refund else "nothing more"
-    record(
-        dispute,
-        actor=actor,
-        user=user,
-        action="return_received",
-        at=at,
-        rule="F2",
-        summary=f"{summary} Refund due: {owed}.",
-    )
+    return f"Refund due: {owed}."
 
 
-def lapse_return(dispute: Dispute, *, at: datetime, summary: str) -> None:
+def confirm_return(ctx: ActionContext) -> Done:
+    """The seller confirms the item arrived (F2)."""
+    owed = receive_return(ctx.dispute, at=ctx.now)
+    return Done("return_received", f"The seller confirmed the item arrived. {owed}")
+
+
+def lapse_return(dispute: Dispute, *, at: datetime) -> None:
     """The buyer did not ship in time: the return lapses and no refund is due (F2)."""
     shipment = _open_return(dispute, ReturnStatus.AWAITING_SHIPMENT)
     shipment.status = ReturnStatus.LAPSED
     shipment.settled_at = at
-    record(dispute, actor=Actor.SYSTEM, user=None, action="return_lapsed", at=at, rule="F2", summary=summary)
 
 
-def mark_refunded(dispute: Dispute, user: User, actor: Actor, *, at: datetime) -> Refund:
+def mark_refunded(ctx: ActionContext) -> Done:
     """The refund was paid (F1)."""
     refund = db.session.scalar(
-        select(Refund).where(Refund.dispute_id == dispute.id, Refund.status == RefundStatus.PENDING)
+        select(Refund).where(Refund.dispute_id == ctx.dispute.id, Refund.status == RefundStatus.PENDING)
     )
     if refund is None:
         raise RuleViolation("F1", "There is no pending refund on this dispute.")
     refund.status = RefundStatus.REFUNDED
-    refund.refunded_at = at
-    record(
-        dispute,
-        actor=actor,
-        user=user,
-        action="refunded",
-        at=at,
-        rule="F1",
-        summary=f"Refund of {format_money(refund.amount, refund.currency)} marked as paid.",
-    )
-    return refund
+    refund.refunded_at = ctx.now
+    amount = format_money(refund.amount, refund.currency)
+    return Done("refunded", f"Refund of {amount} marked as paid.", result=refund)

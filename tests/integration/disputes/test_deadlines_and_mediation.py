@@ -21,6 +21,7 @@ from dispute_engine import (
 )
 from webapp.core.extensions import db
 from webapp.disputes import lifecycle, negotiation
+from webapp.disputes.attachments import NoAttachments
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.ticking import tick
 from webapp.history.models import AppendOnlyError, Event, Notification
@@ -95,7 +96,7 @@ def test_m1_m2_a_request_waits_for_the_party_and_its_answer_returns_to_processin
         dispute,
         Action.RESPOND_EVIDENCE,
         NOW,
-        lambda c: mediation.respond_evidence(c, "Here it is", []),
+        lambda c: mediation.respond_evidence(c, "Here it is", NoAttachments()),
     )
     assert mediation_status(dispute_facts(world.reload(dispute))) is MediationStatus.PROCESSING
 
@@ -126,7 +127,7 @@ def test_m4_m5_both_parties_accepting_the_same_solution_closes_it(world: World):
         dispute,
         Action.PROPOSE_DECISION,
         NOW,
-        lambda c: mediation.propose_decision(c, TWO_SOLUTIONS, "Half back"),
+        lambda c: mediation.propose_decision(c, TWO_SOLUTIONS, "Half back", []),
     )
     for user in (world.buyer, world.seller):
         world.act(
@@ -134,7 +135,7 @@ def test_m4_m5_both_parties_accepting_the_same_solution_closes_it(world: World):
             dispute,
             Action.ANSWER_DECISION,
             NOW,
-            lambda c: mediation.answer_decision(c, "1", "", []),
+            lambda c: mediation.answer_decision(c, "1", "", NoAttachments()),
         )
     dispute = world.reload(dispute)
     assert (dispute.outcome, dispute.outcome_amount) == (Outcome.MEDIATION_AGREED, Decimal("15.00"))
@@ -147,14 +148,14 @@ def test_m5_m6_a_rejection_lets_the_mediator_replace_the_proposal_then_decide(wo
         dispute,
         Action.PROPOSE_DECISION,
         NOW,
-        lambda c: mediation.propose_decision(c, TWO_SOLUTIONS, ""),
+        lambda c: mediation.propose_decision(c, TWO_SOLUTIONS, "", []),
     )
     world.act(
         world.buyer,
         dispute,
         Action.ANSWER_DECISION,
         NOW,
-        lambda c: mediation.answer_decision(c, "2", "", []),
+        lambda c: mediation.answer_decision(c, "2", "", NoAttachments()),
     )
     with pytest.raises(RuleViolation):  # nobody rejected and the seller has not answered yet
         world.act(world.mediator, dispute, Action.FINAL_DECISION, NOW, lambda c: None)
@@ -163,7 +164,7 @@ def test_m5_m6_a_rejection_lets_the_mediator_replace_the_proposal_then_decide(wo
         dispute,
         Action.ANSWER_DECISION,
         NOW,
-        lambda c: mediation.answer_decision(c, "0", "No", []),
+        lambda c: mediation.answer_decision(c, "0", "No", NoAttachments()),
     )
     assert mediation_status_of(world, dispute) is MediationStatus.PROCESSING
     world.act(
@@ -171,7 +172,7 @@ def test_m5_m6_a_rejection_lets_the_mediator_replace_the_proposal_then_decide(wo
         dispute,
         Action.FINAL_DECISION,
         NOW,
-        lambda c: mediation.final_decision(c, "2", "Full refund after return"),
+        lambda c: mediation.final_decision(c, "2", "Full refund after return", []),
     )
     dispute = world.reload(dispute)
     assert (dispute.outcome, dispute.outcome_resolution.value) == (
@@ -194,14 +195,14 @@ def test_m4_a_seller_silent_on_the_proposal_loses_to_the_solution_the_buyer_acce
         dispute,
         Action.PROPOSE_DECISION,
         ago(5),
-        lambda c: mediation.propose_decision(c, TWO_SOLUTIONS, ""),
+        lambda c: mediation.propose_decision(c, TWO_SOLUTIONS, "", []),
     )
     world.act(
         world.buyer,
         dispute,
         Action.ANSWER_DECISION,
         ago(4),
-        lambda c: mediation.answer_decision(c, "1", "", []),
+        lambda c: mediation.answer_decision(c, "1", "", NoAttachments()),
     )
     tick()
     dispute = world.reload(dispute)
@@ -279,16 +280,14 @@ def test_f2_a_return_is_refunded_once_the_seller_confirms_it_arrived(world: Worl
         dispute,
         Action.SHIP_RETURN,
         NOW,
-        lambda c: settlement.ship_return(c.dispute, c.user, "RR123", at=c.now),
+        lambda c: settlement.ship_return(c, "RR123"),
     )
     world.act(
         world.seller,
         dispute,
         Action.CONFIRM_RETURN,
         NOW,
-        lambda c: settlement.receive_return(
-            c.dispute, at=c.now, actor=c.actor, user=c.user, summary="Arrived."
-        ),
+        settlement.confirm_return,
     )
     refund = db.session.scalars(select(Refund)).one()
     assert (refund.amount, refund.status) == (Decimal("50.00"), RefundStatus.PENDING)
@@ -317,7 +316,7 @@ def test_f3_refunds_never_exceed_the_order_total_even_after_an_appeal(world: Wor
         dispute,
         Action.MARK_REFUNDED,
         ago(3),
-        lambda c: settlement.mark_refunded(c.dispute, c.user, c.actor, at=c.now),
+        lambda c: settlement.mark_refunded(c),
     )
     world.act(world.buyer, dispute, Action.APPEAL, NOW, lambda c: lifecycle.appeal(c, "result", "More"))
     world.act(
@@ -325,17 +324,21 @@ def test_f3_refunds_never_exceed_the_order_total_even_after_an_appeal(world: Wor
         dispute,
         Action.PROPOSE_DECISION,
         NOW,
-        lambda c: mediation.propose_decision(c, [("refund_only", "50.00", "")], ""),
+        lambda c: mediation.propose_decision(c, [("refund_only", "50.00", "")], "", []),
     )
     world.act(
         world.buyer,
         dispute,
         Action.ANSWER_DECISION,
         NOW,
-        lambda c: mediation.answer_decision(c, "0", "", []),
+        lambda c: mediation.answer_decision(c, "0", "", NoAttachments()),
     )
     world.act(
-        world.mediator, dispute, Action.FINAL_DECISION, NOW, lambda c: mediation.final_decision(c, "1", "")
+        world.mediator,
+        dispute,
+        Action.FINAL_DECISION,
+        NOW,
+        lambda c: mediation.final_decision(c, "1", "", []),
     )
     paid = [r.amount for r in db.session.scalars(select(Refund)) if r.status is not RefundStatus.SUPERSEDED]
     assert sum(paid) == Decimal("50.00")

@@ -61,9 +61,9 @@ def test_o1_only_the_buyer_can_open_and_strangers_do_not_see_the_order(world: Wo
         "description": "x",
     }
     with pytest.raises(RuleViolation, match="Only the order's buyer"):
-        open_dispute(world.seller, world.order.id, form, [], now=NOW)
+        open_dispute(world.seller, world.order.id, form, now=NOW)
     with pytest.raises(OrderNotFound):
-        open_dispute(world.outsider, world.order.id, form, [], now=NOW)
+        open_dispute(world.outsider, world.order.id, form, now=NOW)
 
 
 def test_o8_received_goods_without_evidence_are_refused_and_nothing_is_saved(world: World):
@@ -75,7 +75,7 @@ def test_o8_received_goods_without_evidence_are_refused_and_nothing_is_saved(wor
         "description": "Broken",
     }
     with pytest.raises(FormInvalid) as refused:
-        open_dispute(world.buyer, world.order.id, form, [], now=NOW)
+        open_dispute(world.buyer, world.order.id, form, now=NOW)
     db.session.rollback()
     assert "evidence" in refused.value.errors
     assert count(Dispute) == 0

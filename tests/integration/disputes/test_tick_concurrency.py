@@ -41,7 +41,7 @@ def run_tickers(count: int) -> list[subprocess.Popen[str]]:
 def test_s1_two_tickers_at_once_close_each_silent_sellers_dispute_exactly_once(world: World, make_user):
     for number in range(DISPUTES):
         order = make_order(world.buyer, world.seller, number=f"C-{number}")
-        open_dispute(world.buyer, order.id, NOT_RECEIVED, [], now=ago(6))
+        open_dispute(world.buyer, order.id, NOT_RECEIVED, now=ago(6))
     db.session.commit()
 
     tickers = run_tickers(2)

@@ -17,11 +17,11 @@ from media import MediaTimeout, evidence_key, photos, video
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.storage import storage
+from webapp.evidence import heartbeat
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
 from webapp.evidence.processing import process_evidence
 from webapp.evidence.services import Upload, store_uploads
-from webapp.jobs import heartbeat
-from webapp.jobs.sweep import sweep
+from webapp.evidence.sweep import sweep
 
 PHOTO, VIDEO, TEXT = EvidenceKind.PHOTO, EvidenceKind.VIDEO, EvidenceKind.TEXT
 UPLOADED, PROCESSING = ProcessingStatus.UPLOADED, ProcessingStatus.PROCESSING

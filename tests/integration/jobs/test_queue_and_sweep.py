@@ -14,9 +14,9 @@ from dispute_engine import Actor
 from webapp.core.extensions import db
 from webapp.evidence import processing
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
-from webapp.evidence.services import Upload, store_uploads
+from webapp.evidence.services import PROCESS_JOB, Upload, store_uploads
+from webapp.evidence.sweep import LOST_AFTER_SECONDS, sweep
 from webapp.jobs import queue
-from webapp.jobs.sweep import LOST_AFTER_SECONDS, sweep
 
 PHOTO = EvidenceKind.PHOTO
 UPLOADED, PROCESSING = ProcessingStatus.UPLOADED, ProcessingStatus.PROCESSING
@@ -42,7 +42,7 @@ def jobs_seen(app, monkeypatch) -> list[tuple[int, str | None]]:
             )
         return real(item_id)
 
-    monkeypatch.setattr(processing, "process_evidence", spy)
+    monkeypatch.setitem(queue.JOBS, PROCESS_JOB, spy)
     return seen
 
 
@@ -138,7 +138,7 @@ def test_the_clock_tick_also_sweeps(runner, add_item):
 
 
 def test_the_app_says_at_start_up_how_to_install_ffmpeg_when_it_is_missing(app, monkeypatch, caplog):
-    from webapp.jobs import warn_if_tools_missing
+    from webapp.evidence.media_tools import warn_if_tools_missing
 
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.delenv("FFMPEG_BINARY", raising=False)

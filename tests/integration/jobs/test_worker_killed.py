@@ -31,8 +31,8 @@ from webapp.core.config import DEFAULT_BROKER_URL
 from webapp.core.extensions import db
 from webapp.evidence.models import EvidenceItem, ProcessingStatus
 from webapp.evidence.services import Upload, store_uploads
+from webapp.evidence.sweep import sweep
 from webapp.jobs.celery_app import celery_for
-from webapp.jobs.sweep import sweep
 
 pytestmark = pytest.mark.redis
 
@@ -69,7 +69,7 @@ def start_worker(app: Flask, tmp_path: Path) -> Iterator[Callable[[], subprocess
     def start() -> subprocess.Popen[bytes]:
         log = open(tmp_path / f"worker-{len(workers) + 1}.log", "wb")  # noqa: SIM115 (closed at teardown)
         command = [
-            sys.executable, "-m", "celery", "-A", "webapp.jobs.celery_app", "worker", "--loglevel=info",
+            sys.executable, "-m", "celery", "-A", "webapp.worker", "worker", "--loglevel=info",
             "--pool=threads", "--concurrency=1", "--without-gossip", "--without-mingle",
             "--without-heartbeat",
             "-Q", QUEUE, "-n", f"{QUEUE}-{len(workers) + 1}@%h",

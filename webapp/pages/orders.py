@@ -10,11 +10,12 @@ from werkzeug.wrappers import Response
 from dispute_engine import FormInvalid, RuleViolation, format_money
 from webapp.core import clock, htmx
 from webapp.core.extensions import db
+from webapp.core.uploads import uploads_from_request
 from webapp.disputes.models import Dispute
 from webapp.disputes.opening import check_opening, open_dispute, order_for
-from webapp.disputes.routes import uploads_from_request
+from webapp.evidence.attachments import UploadedFiles
 from webapp.orders.models import Order
-from webapp.orders.opening_form import (
+from webapp.pages.opening_form import (
     FIELDS,
     answers,
     chosen_files,
@@ -116,7 +117,9 @@ def create_dispute(order_id: int) -> Response:
     """Submit the dispute form; field errors come back beside their fields with 422, nothing saved."""
     uploads = uploads_from_request()
     try:
-        dispute = open_dispute(current_user, order_id, request.form.to_dict(), uploads, now=clock.now())
+        dispute = open_dispute(
+            current_user, order_id, request.form.to_dict(), UploadedFiles(uploads), now=clock.now()
+        )
     except FormInvalid as exc:
         db.session.rollback()
         order = order_for(current_user, order_id)

@@ -22,14 +22,29 @@ from dispute_engine import (
 )
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
-from webapp.disputes.facts import active_refund, active_return, current_decision, dispute_facts, open_requests
+from webapp.disputes.facts import dispute_facts
 from webapp.disputes.lifecycle import APPEAL_REASONS
 from webapp.disputes.models import Dispute, Message
 from webapp.evidence.access import locker_stamp
 from webapp.evidence.locker import pinned_message_ids
 from webapp.evidence.models import EvidenceItem
 from webapp.history.models import Event
+from webapp.mediation.facts import current_decision, open_requests
 from webapp.mediation.records import party_records
+from webapp.settlement.facts import active_refund, active_return
+
+# The parts of the page that refresh themselves; an action re-renders them all (not the thread,
+# which has its own cursor, so a message being typed is never wiped).
+PARTS = (
+    "progress",
+    "outcome",
+    "settlement",
+    "mediation",
+    "proposals",
+    "dispute-actions",
+    "evidence",
+    "history",
+)
 
 
 def thread_visible(dispute: Dispute, actor: Actor) -> bool:

@@ -16,9 +16,11 @@ from flask.cli import AppGroup
 from sqlalchemy import and_, or_, select
 
 from webapp.core.clock import clock_now
+from webapp.core.duties import every_minute
 from webapp.core.extensions import db
 from webapp.evidence.models import EvidenceItem, ProcessingStatus
 from webapp.evidence.processing import PROCESSED_KINDS, abandoned
+from webapp.evidence.services import PROCESS_JOB
 from webapp.jobs.queue import enqueue
 
 # A job queued at upload normally starts within this time; an item still waiting longer was lost
@@ -47,8 +49,14 @@ def sweep(now: datetime) -> int:
     )
     db.session.commit()  # end the read before dispatching: eager jobs run right here
     for item_id in item_ids:
-        enqueue(item_id)
+        enqueue(PROCESS_JOB, item_id)
     return len(item_ids)
+
+
+@every_minute(order=30, done="evidence item(s) queued")
+def sweep_now() -> int:
+    """The sweep as the clock runs it, at the app's time."""
+    return sweep(clock_now(db.session))
 
 
 evidence_cli = AppGroup("evidence", help="Evidence processing.")

@@ -1,0 +1,229 @@
+"""Every action a person takes on the dispute page, declared once: its URL name, the engine action
+(which says who may take it and when), how its form becomes a service call, and what the page says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import abort
+from werkzeug.datastructures import MultiDict
+
+from dispute_engine import Action, Resolution, format_money
+from webapp.core.uploads import Upload
+from webapp.disputes import lifecycle, negotiation
+from webapp.disputes.steps import ActionContext, Done
+from webapp.evidence import locker
+from webapp.evidence.attachments import UploadedFiles, fingerprint
+from webapp.mediation import services as mediation
+from webapp.mediation.facts import current_decision
+from webapp.settlement import services as settlement
+
+Form = MultiDict[str, str]
+Service = Callable[[ActionContext, Form, list[Upload]], Done]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action of the dispute page."""
+
+    name: str  # its URL: POST /disputes/<id>/<name>
+    action: Action  # the engine's action: who may take it in which state (the transition table)
+    service: Service  # the form and files into one service call
+    done: str  # what the page says afterwards
+    confirm: str = ""  # what the confirmation says will happen; empty: no confirmation
+    part: str = "proposals"  # the part of the page its form lives in
+    # A message does not answer anything on the page, so a form made before the other party's
+    # last action is still meant as written; every other action is refused when its form is stale.
+    refuse_stale: bool = True
+
+
+def number(form: Form, name: str) -> int:
+    """A whole number the form must carry (a hidden field); refused in words when it is not one."""
+    try:
+        return int(form.get(name, ""))
+    except ValueError:
+        abort(400, description=f"The form is missing its {name.replace('_', ' ')}. Reload the page.")
+
+
+def _decision_options(form: Form) -> list[tuple[str, str, str]]:
+    return [
+        (
+            form.get(f"option{i}_resolution", ""),
+            form.get(f"option{i}_amount", ""),
+            form.get(f"option{i}_comment", ""),
+        )
+        for i in (1, 2)
+    ]
+
+
+SPECS = (
+    ActionSpec(
+        "reject-request",
+        Action.REJECT_REQUEST,
+        lambda c, f, u: negotiation.reject_request(c, f),
+        "You rejected the request.",
+    ),
+    ActionSpec(
+        "accept",
+        Action.ACCEPT_PROPOSAL,
+        lambda c, f, u: negotiation.accept_proposal(c, number(f, "proposal_id")),
+        "You accepted the proposal: the dispute is closed.",
+        confirm="Accepting is final: the dispute closes on these terms.",
+    ),
+    ActionSpec(
+        "reject",
+        Action.REJECT_PROPOSAL,
+        lambda c, f, u: negotiation.reject_proposal(c, number(f, "proposal_id")),
+        "You rejected the proposal.",
+    ),
+    ActionSpec(
+        "add-solution",
+        Action.ADD_PROPOSAL,
+        lambda c, f, u: negotiation.add_proposal(c, f),
+        "Your solution was added.",
+    ),
+    ActionSpec(
+        "change-proposal",
+        Action.CHANGE_PROPOSAL,
+        lambda c, f, u: negotiation.change_proposal(c, number(f, "proposal_id"), f),
+        "Your proposal was changed.",
+    ),
+    ActionSpec(
+        "message",
+        Action.SEND_MESSAGE,
+        lambda c, f, u: negotiation.send_message(c, f.get("body", "")),
+        "Message sent.",
+        refuse_stale=False,
+    ),
+    ActionSpec(
+        "change",
+        Action.CHANGE_DISPUTE,
+        lambda c, f, u: lifecycle.change_dispute(c, f),
+        "The dispute was changed.",
+    ),
+    ActionSpec(
+        "escalate",
+        Action.ESCALATE,
+        lambda c, f, u: lifecycle.escalate_by_hand(c),
+        "The dispute went to the platform.",
+        confirm="Escalating hands the dispute to the platform; you can no longer change it.",
+        part="dispute-actions",
+    ),
+    ActionSpec(
+        "cancel",
+        Action.CANCEL,
+        lambda c, f, u: lifecycle.cancel(c),
+        "The dispute was cancelled.",
+        confirm="Cancelling closes the dispute without a refund; after escalation the money goes "
+        "to the seller.",
+        part="dispute-actions",
+    ),
+    ActionSpec("reopen", Action.REOPEN, lambda c, f, u: lifecycle.reopen(c), "The dispute was reopened."),
+    ActionSpec(
+        "appeal",
+        Action.APPEAL,
+        lambda c, f, u: lifecycle.appeal(c, f.get("appeal_reason", ""), f.get("appeal_description", "")),
+        "Your complaint was submitted: a mediator will review the dispute again.",
+        confirm="Submitting a complaint sends the dispute back to a mediator. You can do it once per order.",
+        part="outcome",
+    ),
+    ActionSpec(
+        "request-evidence",
+        Action.REQUEST_EVIDENCE,
+        lambda c, f, u: mediation.request_evidence(c, f.get("party", ""), f.get("wanted", ""), f.get("days")),
+        "Evidence requested.",
+    ),
+    ActionSpec(
+        "respond",
+        Action.RESPOND_EVIDENCE,
+        lambda c, f, u: mediation.respond_evidence(c, f.get("comment", ""), UploadedFiles(u)),
+        "Your response was sent to the mediator.",
+    ),
+    ActionSpec(
+        "propose-decision",
+        Action.PROPOSE_DECISION,
+        lambda c, f, u: mediation.propose_decision(
+            c, _decision_options(f), f.get("comment", ""), fingerprint(c.dispute.id)
+        ),
+        "Decision proposed to both parties.",
+    ),
+    ActionSpec(
+        "accept-solution",
+        Action.ANSWER_DECISION,
+        lambda c, f, u: mediation.answer_decision(
+            c, f.get("choice", ""), f.get("comment", ""), UploadedFiles(u)
+        ),
+        "You accepted the solution.",
+        confirm="Accepting is final: if the other party accepts the same solution, the dispute closes on it.",
+        part="mediation",
+    ),
+    ActionSpec(
+        "reject-solutions",
+        Action.ANSWER_DECISION,
+        lambda c, f, u: mediation.answer_decision(c, "0", f.get("comment", ""), UploadedFiles(u)),
+        "You rejected the proposed solutions; the mediator will reconsider.",
+    ),
+    ActionSpec(
+        "final-decision",
+        Action.FINAL_DECISION,
+        lambda c, f, u: mediation.final_decision(
+            c, f.get("option", ""), f.get("comment", ""), fingerprint(c.dispute.id)
+        ),
+        "Final decision made: the dispute is closed.",
+        confirm="The final decision closes the dispute.",
+        part="mediation",
+    ),
+    ActionSpec(
+        "ship-return",
+        Action.SHIP_RETURN,
+        lambda c, f, u: settlement.ship_return(c, f.get("tracking_number", "")),
+        "Return tracking number saved.",
+    ),
+    ActionSpec(
+        "confirm-return",
+        Action.CONFIRM_RETURN,
+        lambda c, f, u: settlement.confirm_return(c),
+        "Return confirmed: the refund is now due.",
+    ),
+    ActionSpec(
+        "mark-refunded",
+        Action.MARK_REFUNDED,
+        lambda c, f, u: settlement.mark_refunded(c),
+        "Refund marked as paid.",
+    ),
+    ActionSpec(
+        "pin",
+        Action.PIN_MESSAGE,
+        lambda c, f, u: locker.pin_message(c, number(f, "message_id")),
+        "The message was pinned to your evidence.",
+        refuse_stale=False,
+        part="thread",
+    ),
+)
+ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in SPECS}
+
+
+def consequence(spec: ActionSpec, ctx: ActionContext, form: Form) -> str:
+    """What a final action will do, in words and amounts, for its confirmation."""
+    currency = ctx.dispute.currency
+    if spec.name == "accept":
+        proposal = next((p for p in ctx.dispute.proposals if str(p.id) == form.get("proposal_id")), None)
+        if proposal is not None:
+            amount = format_money(proposal.amount, currency)
+            if proposal.resolution is Resolution.RETURN_AND_REFUND:
+                goes_back = "the dispute closes, the item goes back"
+                return f"Accepting is final: {goes_back} and {amount} will be refunded."
+            return f"Accepting is final: the dispute closes and {amount} will be refunded."
+    if spec.name in ("accept-solution", "final-decision"):
+        decision = current_decision(ctx.dispute)
+        key = "choice" if spec.name == "accept-solution" else "option"
+        options = decision.options if decision else []
+        option = next((o for o in options if str(o.position) == form.get(key)), None)
+        if option is not None:
+            terms = f"{option.resolution.label}, {format_money(option.amount, currency)}"
+            if spec.name == "final-decision":
+                return f"The final decision closes the dispute on solution {option.position}: {terms}."
+            return f"{spec.confirm} Solution {option.position}: {terms}."
+    return spec.confirm

@@ -1,0 +1,154 @@
+"""The dispute page, its self-refreshing parts, and every action on it: parse, call one service, render."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from webapp.core import clock, htmx
+from webapp.core.uploads import uploads_from_request
+from webapp.disputes.pipeline import perform, viewable_dispute
+from webapp.disputes.steps import ActionContext, Done
+from webapp.pages.actions import ACTIONS, ActionSpec, Form, consequence
+from webapp.pages.dispute_context import PARTS, newest_message_id, page_context, thread_visible
+
+bp = Blueprint("disputes", __name__)
+
+
+class NeedsConfirmation(Exception):
+    """A final action sent without `confirm=yes`: nothing is done, the confirmation is shown instead."""
+
+    def __init__(self, ctx: ActionContext, words: str) -> None:
+        super().__init__(words)
+        self.ctx = ctx
+        self.words = words
+
+
+def version_from(form: Form) -> int | None:
+    """The dispute version the form was made from (None if the client sent none)."""
+    raw = form.get("version")
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def _page(dispute_id: int) -> Response:
+    now = clock.now()
+    dispute, actor = viewable_dispute(current_user, dispute_id, now)
+    response = make_response(render_template("disputes/show.html", **page_context(dispute, actor, now)))
+    return htmx.vary(response)
+
+
+@bp.get("/disputes/<int:dispute_id>")
+@login_required
+def show(dispute_id: int) -> Response:
+    """The dispute page: where it stands and everything the current user may do now."""
+    return _page(dispute_id)
+
+
+@bp.get("/disputes/<int:dispute_id>/parts/<name>")
+@login_required
+def part(dispute_id: int, name: str) -> Response:
+    """One part of the page, for htmx to refresh in place; the whole page without htmx."""
+    if name not in PARTS:
+        abort(404)
+    if not htmx.wants_partial():
+        return _page(dispute_id)
+    now = clock.now()
+    dispute, actor = viewable_dispute(current_user, dispute_id, now)
+    template = f"disputes/_{name.replace('-', '_')}.html"
+    return htmx.vary(make_response(render_template(template, **page_context(dispute, actor, now))))
+
+
+@bp.get("/disputes/<int:dispute_id>/version")
+@login_required
+def version(dispute_id: int) -> Response:
+    """204 while the dispute is as the page shows it; else a new poller and a `dispute-changed` event."""
+    dispute, _actor = viewable_dispute(current_user, dispute_id, clock.now())
+    seen = request.args.get("v", type=int)
+    if seen == dispute.version:
+        return Response(status=204)
+    poller = render_template("disputes/_version_poller.html", dispute=dispute)
+    return htmx.trigger(make_response(poller), "dispute-changed")
+
+
+@bp.get("/disputes/<int:dispute_id>/thread")
+@login_required
+def thread(dispute_id: int) -> Response:
+    """The thread's messages after a cursor: 204 with no body when nothing is new."""
+    now = clock.now()
+    dispute, actor = viewable_dispute(current_user, dispute_id, now)
+    after = request.args.get("after", default=0, type=int)
+    if not htmx.wants_partial():
+        return redirect(url_for("disputes.show", dispute_id=dispute_id, _anchor="thread"), code=303)
+    if not thread_visible(dispute, actor) or newest_message_id(dispute.id) <= after:
+        return Response(status=204)
+    context = page_context(dispute, actor, now)
+    return htmx.vary(make_response(render_template("disputes/_thread_messages.html", **context)))
+
+
+def _take(dispute_id: int, spec: ActionSpec, form: Form) -> Response | str:
+    now = clock.now()
+    uploads = uploads_from_request()
+
+    taken: list[ActionContext] = []
+
+    def work(ctx: ActionContext) -> Done:
+        taken.append(ctx)
+        if spec.confirm and form.get("confirm") != "yes":
+            raise NeedsConfirmation(ctx, consequence(spec, ctx, form))
+        return spec.service(ctx, form, uploads)
+
+    version = version_from(form) if spec.refuse_stale else None
+    try:
+        perform(current_user, dispute_id, spec.action, now, work, version=version)
+    except NeedsConfirmation as asked:
+        return _confirmation(spec, asked, form)
+    if not htmx.wants_partial():
+        flash(spec.done, "success")
+        return redirect(url_for("disputes.show", dispute_id=dispute_id), code=303)
+    dispute, actor = taken[0].dispute, taken[0].actor
+    context = page_context(dispute, actor, now)
+    if spec.part == "thread":
+        body = render_template("disputes/_thread_messages.html", **context)
+        body += render_template("disputes/_evidence.html", oob=True, **context)
+        return htmx.vary(make_response(body))
+    if spec.name == "message":
+        body = render_template("disputes/_thread_messages.html", **context)
+        body += render_template("disputes/_thread_form.html", oob=True, **context)
+        return make_response(body)
+    body = render_template("disputes/_changed.html", done=spec.done, parts=PARTS, **context)
+    body += render_template("disputes/_version_poller.html", dispute=dispute, oob=True)
+    return make_response(body)
+
+
+def _confirmation(spec: ActionSpec, asked: NeedsConfirmation, form: Form) -> str:
+    ctx = asked.ctx
+    template = "disputes/_confirm_box.html" if htmx.wants_partial() else "disputes/confirm.html"
+    return render_template(
+        template,
+        spec=spec,
+        name=spec.name,
+        form=form,
+        consequence=asked.words,
+        part_name=spec.part,
+        label=spec.name.replace("-", " "),
+        **page_context(ctx.dispute, ctx.actor, ctx.now),
+    )
+
+
+@bp.post("/disputes/<int:dispute_id>/<name>")
+@login_required
+def act(dispute_id: int, name: str) -> Response | str:
+    """Take one action on the dispute; final ones ask for confirmation first."""
+    spec = ACTIONS.get(name) or abort(404)
+    return _take(dispute_id, spec, request.form)
+
+
+@bp.post("/disputes/<int:dispute_id>/messages/<int:message_id>/pin")
+@login_required
+def pin(dispute_id: int, message_id: int) -> Response | str:
+    """Pin a thread message into the actor's evidence, where the mediator sees it (N7)."""
+    form = MultiDict(request.form)
+    form["message_id"] = str(message_id)
+    return _take(dispute_id, ACTIONS["pin"], form)

@@ -1,0 +1,51 @@
+"""What settlement adds to a dispute's snapshot: the running refund and return."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from dispute_engine import RefundStatus, ReturnStatus
+from webapp.core.extensions import db
+from webapp.disputes.facts import contributes_facts
+from webapp.settlement.models import Refund, ReturnShipment
+
+if TYPE_CHECKING:
+    from webapp.disputes.models import Dispute
+
+RUNNING_RETURN = (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.SHIPPED)
+
+
+def active_refund(dispute: Dispute) -> Refund | None:
+    """The dispute's latest refund that an appeal has not replaced."""
+    return db.session.scalar(
+        select(Refund)
+        .where(Refund.dispute_id == dispute.id, Refund.status != RefundStatus.SUPERSEDED)
+        .order_by(Refund.id.desc())
+    )
+
+
+def active_return(dispute: Dispute) -> ReturnShipment | None:
+    """The dispute's latest return."""
+    return db.session.scalar(
+        select(ReturnShipment)
+        .where(ReturnShipment.dispute_id == dispute.id)
+        .order_by(ReturnShipment.id.desc())
+    )
+
+
+def settlement_facts(refund: Refund | None, return_: ReturnShipment | None) -> dict[str, Any]:
+    """The snapshot's refund and return fields from rows already loaded."""
+    running = return_ is not None and return_.status in RUNNING_RETURN
+    return {
+        "refund_status": refund.status if refund else None,
+        "refund_due_at": refund.due_at if refund else None,
+        "return_status": return_.status if return_ else None,
+        "return_due_at": return_.due_at if return_ and running else None,
+    }
+
+
+@contributes_facts
+def _contribute(dispute: Dispute) -> dict[str, Any]:
+    return settlement_facts(active_refund(dispute), active_return(dispute))
