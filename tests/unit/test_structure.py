@@ -59,6 +59,7 @@ def test_only_the_steps_module_writes_a_dispute_state_and_only_the_engines_answe
 def test_the_scan_finds_a_state_written_by_hand(tmp_path: Path) -> None:
     module = tmp_path / "rogue.py"
     module.write_text(
-        "def close(dispute):\n    dispute.state = State.CLOSED\n\ndef new():\n    return Dispute(state=State.CLOSED)\n"
+        "def close(dispute):\n    dispute.state = State.CLOSED\n\n"
+        "def new():\n    return Dispute(state=State.CLOSED)\n"
     )
     assert state_writes(module) == [(2, "close", "State.CLOSED"), (5, "new", "State.CLOSED")]
