@@ -6,7 +6,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, BinaryIO
+from typing import IO, TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -32,7 +32,7 @@ MB = 1024 * 1024
 class Upload:
     """A file as it arrived: its stream and the name the person's device gave it."""
 
-    stream: BinaryIO
+    stream: IO[bytes]
     filename: str
 
 
@@ -87,7 +87,7 @@ def check_uploads(uploads: list[Upload]) -> None:
         _sniffed(upload)
 
 
-def _sha256_and_size(stream: BinaryIO, max_bytes: int, name: str) -> tuple[str, int]:
+def _sha256_and_size(stream: IO[bytes], max_bytes: int, name: str) -> tuple[str, int]:
     """Hash the upload (already spooled to disk by the server) and rewind it; refuse it past the limit."""
     start = stream.tell()
     digest, size = hashlib.sha256(), 0
@@ -185,7 +185,7 @@ def store_uploads(
     return items
 
 
-def _put_original(dispute: Dispute, item: EvidenceItem, stream: BinaryIO, limit: int) -> str:
+def _put_original(dispute: Dispute, item: EvidenceItem, stream: IO[bytes], limit: int) -> str:
     key = evidence_key(dispute.id, item.uuid, "original")
     try:
         stored = storage().put(key, stream, content_type=item.content_type, max_bytes=limit)
