@@ -16,7 +16,7 @@ from flask.cli import AppGroup
 from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from webapp.core.extensions import db
+from webapp.core.extensions import Model, db
 
 SETTINGS_ID = 1
 _G_KEY = "_clock_offset_seconds"
@@ -25,7 +25,7 @@ _PART = re.compile(r"(\d+)([wdhms])")
 _DURATION = re.compile(r"(?:\d+[wdhms])+")
 
 
-class ClockSetting(db.Model):
+class ClockSetting(Model):
     """The single row holding how far the app clock is ahead of real time."""
 
     __tablename__ = "clock_settings"
