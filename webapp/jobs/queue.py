@@ -33,6 +33,7 @@ COUNTDOWN_MARGIN_SECONDS = 1.0
 
 def enqueue(item_id: int, *, delay: float = 0) -> None:
     """Queue one committed item for processing, `delay` seconds from now."""
+    # current_app is typed as the Flask app itself, not as the proxy that it is.
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     mode = app.config["JOBS"]
     if mode == "celery":
