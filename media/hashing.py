@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import IO
 
 from media.storage import TooLarge, check_max_bytes
 
@@ -18,7 +18,7 @@ class HashingReader:
     The wrapped stream is not closed by this reader; its owner closes it.
     """
 
-    def __init__(self, stream: BinaryIO, *, max_bytes: int | None = None) -> None:
+    def __init__(self, stream: IO[bytes], *, max_bytes: int | None = None) -> None:
         self._stream = stream
         self._max_bytes = check_max_bytes(max_bytes)
         self._hash = hashlib.sha256()
@@ -78,7 +78,7 @@ def sha256_file(path: str | os.PathLike[str], chunk_size: int = CHUNK_SIZE) -> s
     return digest.hexdigest()
 
 
-def copy_stream(reader: HashingReader, out: BinaryIO, limit: int | None = None) -> int:
+def copy_stream(reader: HashingReader, out: IO[bytes], limit: int | None = None) -> int:
     """Copy from reader to out, at most limit bytes (all if None); return the count copied."""
     copied = 0
     while limit is None or copied < limit:

@@ -6,7 +6,7 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from media.hashing import HashingReader, copy_stream
 from media.keys import check_key, content_disposition
@@ -49,7 +49,7 @@ class LocalDiskStorage:
     def put(
         self,
         key: str,
-        stream: BinaryIO,
+        stream: IO[bytes],
         *,
         content_type: str,
         max_bytes: int | None = None,

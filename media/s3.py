@@ -80,7 +80,7 @@ class S3Storage:
     def put(
         self,
         key: str,
-        stream: BinaryIO,
+        stream: IO[bytes],
         *,
         content_type: str,
         max_bytes: int | None = None,
@@ -110,7 +110,9 @@ class S3Storage:
         """Open the object for streaming reads; the caller closes the returned body."""
         check_key(key)
         with self._errors(key):
-            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
+            # botocore's StreamingBody: a readable stream that the caller closes.
+            body: BinaryIO = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
+            return body
 
     def exists(self, key: str) -> bool:
         """Tell whether an object is stored under the key."""
@@ -144,9 +146,10 @@ class S3Storage:
             "ResponseContentDisposition": content_disposition(disposition, filename),
         }
         with self._errors(key):
-            return self.client.generate_presigned_url(
+            url: str = self.client.generate_presigned_url(
                 "get_object", Params=params, ExpiresIn=check_expiry(expires_in)
             )
+            return url
 
     def close(self) -> None:
         """Close the boto3 client if this storage created it."""
@@ -232,7 +235,8 @@ class S3Storage:
             head = self.client.head_object(Bucket=self.bucket, Key=key)
         except (BotoCoreError, ClientError):
             return False
-        return head.get("Metadata", {}).get(_TOKEN_META) == token
+        stored_token: str | None = head.get("Metadata", {}).get(_TOKEN_META)
+        return stored_token == token
 
     def _create_bucket(self) -> None:
         """Create the bucket unless it already exists."""

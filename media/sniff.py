@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import BinaryIO, Literal
+from typing import IO, Literal
 
 SNIFF_BYTES = 64
 MediaKind = Literal["photo", "video"]
@@ -49,7 +49,7 @@ def sniff_bytes(head: bytes) -> Sniffed | None:
     return None
 
 
-def sniff_stream(stream: BinaryIO) -> Sniffed | None:
+def sniff_stream(stream: IO[bytes]) -> Sniffed | None:
     """Sniff a seekable stream and rewind it to where it was."""
     start = stream.tell()
     head = stream.read(SNIFF_BYTES)

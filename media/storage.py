@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import BinaryIO, Literal, Protocol, runtime_checkable
+from typing import IO, BinaryIO, Literal, Protocol, runtime_checkable
 
 Disposition = Literal["inline", "attachment"]
 
@@ -70,7 +70,7 @@ class Storage(Protocol):
     def put(
         self,
         key: str,
-        stream: BinaryIO,
+        stream: IO[bytes],
         *,
         content_type: str,
         max_bytes: int | None = None,

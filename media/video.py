@@ -186,6 +186,7 @@ def _video_info(facts: dict[str, Any]) -> VideoInfo:
 def _number(value: object) -> float | None:
     """A positive, finite float, or None."""
     try:
+        # Any ffprobe value may come here; float() refusing one is the check.
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None

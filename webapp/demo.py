@@ -150,7 +150,10 @@ def _opened(order: Order, buyer: User, at: datetime, reason: str = "damaged_in_t
 
 def seed_disputes(u: dict[str, User], now: datetime) -> None:
     """Disputes in every stage, each on its own order."""
-    ago = lambda days: now - timedelta(days=days)  # noqa: E731
+
+    def ago(days: float) -> datetime:
+        return now - timedelta(days=days)
+
     buyer, seller, mediator = u["buyer"], u["seller"], u["mediator"]
 
     def order(

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.core import clock
 from webapp.core.db import UTCDateTime, string_enum
-from webapp.core.extensions import db, login_manager
+from webapp.core.extensions import Model, db, login_manager
 
 
 class Role(StrEnum):
@@ -33,7 +33,7 @@ class MembershipTier(StrEnum):
     GOLD = "gold"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A buyer, seller or mediator who can log in."""
 
     __tablename__ = "users"

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import click
 from flask import Flask, current_app, g, has_request_context
 from flask.cli import AppGroup
-from sqlalchemy import Connection, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Connection, CursorResult, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, scoped_session
 
-from webapp.core.extensions import db
+from webapp.core.extensions import Model, db
 
 SETTINGS_ID = 1
 _G_KEY = "_clock_offset_seconds"
@@ -24,8 +25,11 @@ UNITS = {"w": 604_800, "d": 86_400, "h": 3_600, "m": 60, "s": 1}
 _PART = re.compile(r"(\d+)([wdhms])")
 _DURATION = re.compile(r"(?:\d+[wdhms])+")
 
+# A session of its own (ticks, jobs) or Flask-SQLAlchemy's db.session, which proxies one.
+AnySession = Session | scoped_session[Any]
 
-class ClockSetting(db.Model):
+
+class ClockSetting(Model):
     """The single row holding how far the app clock is ahead of real time."""
 
     __tablename__ = "clock_settings"
@@ -39,13 +43,13 @@ def real_now() -> datetime:
     return datetime.now(UTC)
 
 
-def read_offset(session: Session | Connection) -> int:
+def read_offset(session: AnySession | Connection) -> int:
     """Read the stored offset in seconds (0 when the row doesn't exist yet)."""
     offset = session.scalar(select(ClockSetting.offset_seconds).where(ClockSetting.id == SETTINGS_ID))
     return offset or 0
 
 
-def clock_now(session: Session) -> datetime:
+def clock_now(session: AnySession) -> datetime:
     """App time read through `session`: for CLI commands, ticks and jobs."""
     return real_now() + timedelta(seconds=read_offset(session))
 
@@ -79,14 +83,18 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def travel(session: Session, delta: timedelta) -> datetime:
+def travel(session: AnySession, delta: timedelta) -> datetime:
     """Move the app clock forward by `delta`, commit, and return the new app time."""
     seconds = int(delta.total_seconds())
     # An UPDATE ... SET x = x + n stays correct when two processes travel at once.
-    result = session.execute(
-        update(ClockSetting)
-        .where(ClockSetting.id == SETTINGS_ID)
-        .values(offset_seconds=ClockSetting.offset_seconds + seconds)
+    # Session.execute is typed to return a Result; for an UPDATE it is a CursorResult.
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(ClockSetting)
+            .where(ClockSetting.id == SETTINGS_ID)
+            .values(offset_seconds=ClockSetting.offset_seconds + seconds)
+        ),
     )
     if result.rowcount == 0:
         session.add(ClockSetting(id=SETTINGS_ID, offset_seconds=seconds))
@@ -95,7 +103,7 @@ def travel(session: Session, delta: timedelta) -> datetime:
     return clock_now(session)
 
 
-def reset(session: Session) -> datetime:
+def reset(session: AnySession) -> datetime:
     """Put the app clock back to real time, commit, and return it."""
     session.execute(update(ClockSetting).values(offset_seconds=0))
     session.commit()
@@ -119,7 +127,7 @@ def _require_time_travel() -> None:
         )
 
 
-def _describe(app_time: datetime, session: Session) -> str:
+def _describe(app_time: datetime, session: AnySession) -> str:
     offset = timedelta(seconds=read_offset(session))
     return f"App time: {app_time.isoformat(timespec='seconds')} (offset {offset})"
 

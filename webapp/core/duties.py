@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
 
 DutyFunction = Callable[[], int]
+F = TypeVar("F", bound=Callable[..., int])
 
 
 @dataclass(frozen=True)
@@ -28,10 +30,10 @@ class Duty:
 _duties: dict[str, Duty] = {}
 
 
-def every_minute(order: int, done: str) -> Callable[[DutyFunction], DutyFunction]:
-    """Register the decorated function (no arguments, returns a count) to run on every clock tick."""
+def every_minute(order: int, done: str) -> Callable[[F], F]:
+    """Register the decorated function (callable without arguments, returns a count) for every tick."""
 
-    def register(function: DutyFunction) -> DutyFunction:
+    def register(function: F) -> F:
         _duties[f"{function.__module__}.{function.__qualname__}"] = Duty(order, done, function)
         return function
 

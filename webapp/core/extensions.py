@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -11,6 +13,14 @@ from htmx_flask import Htmx
 from webapp.core.db import Base
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model. mypy cannot take a base class from an attribute of an
+# object (db.Model), so to it the models derive from Base, which db.Model is built on
+# (Flask-SQLAlchemy adds a repr and a query property, which the code does not use).
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 htmx = Htmx()

@@ -8,10 +8,15 @@ history restores get the whole page (htmx then swaps <body>).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Response, make_response, redirect, render_template
 from htmx_flask import request
+from werkzeug.wrappers import Response as BaseResponse
+
+# The helpers that add headers hand back the response they were given, whichever kind:
+# Flask's (make_response) or Werkzeug's base class (redirect, what views declare).
+AnyResponse = TypeVar("AnyResponse", bound=BaseResponse)
 
 
 def is_htmx() -> bool:
@@ -42,14 +47,14 @@ def render_partial_or_page(partial_template: str, page_template: str, **context:
     return response
 
 
-def vary(response: Response) -> Response:
+def vary(response: AnyResponse) -> AnyResponse:
     """Mark a response whose body depends on whether htmx asked for a fragment."""
     response.vary.add("HX-Request")
     response.vary.add("HX-Boosted")
     return response
 
 
-def redirect_or_refresh(url: str, *, full_reload: bool = False) -> Response:
+def redirect_or_refresh(url: str, *, full_reload: bool = False) -> BaseResponse:
     """Send the browser to `url` after a POST, whichever way the request came.
 
     - plain requests and boosted forms: 303 See Other (htmx follows it and swaps <body>);
@@ -70,7 +75,7 @@ def redirect_or_refresh(url: str, *, full_reload: bool = False) -> Response:
     return response
 
 
-def retarget(response: Response, selector: str, *, reswap: str | None = None) -> Response:
+def retarget(response: AnyResponse, selector: str, *, reswap: str | None = None) -> AnyResponse:
     """Make htmx swap the response into `selector` (HX-Retarget), optionally with `reswap`."""
     response.headers["HX-Retarget"] = selector
     if reswap:
@@ -79,7 +84,7 @@ def retarget(response: Response, selector: str, *, reswap: str | None = None) ->
     return response
 
 
-def trigger(response: Response, event_name: str, detail: Any = None) -> Response:
+def trigger(response: AnyResponse, event_name: str, detail: Any = None) -> AnyResponse:
     """Ask htmx to fire `event_name` on the client (HX-Trigger), keeping earlier events."""
     existing = response.headers.get("HX-Trigger")
     events: dict[str, Any] = {}

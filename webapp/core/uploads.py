@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 from flask import request
 
@@ -12,7 +12,7 @@ from flask import request
 class Upload:
     """A file as it arrived: its stream and the name the person's device gave it."""
 
-    stream: BinaryIO
+    stream: IO[bytes]
     filename: str
 
 

@@ -61,7 +61,7 @@ def list_disputes(*criteria: ColumnElement[bool]) -> list[Listed]:
     return [Listed(d, f) for d, f in zip(disputes, batch_facts(disputes), strict=True)]
 
 
-def _by_dispute(query: Select[tuple[Row]]) -> dict[int, list[Row]]:
+def _by_dispute(query: Select[Row]) -> dict[int, list[Row]]:
     grouped: dict[int, list[Row]] = defaultdict(list)
     for row in db.session.scalars(query):
         grouped[row.dispute_id].append(row)

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispute_engine import Actor, DeadlineKind, Outcome, Reason, Resolution, State, Terms
 from webapp.core.db import Money, UTCDateTime, string_enum
-from webapp.core.extensions import db
+from webapp.core.extensions import Model, db
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User
     from webapp.orders.models import Order
 
 
-class Dispute(db.Model):
+class Dispute(Model):
     """One dispute on one order (O1: the order id is unique), guarded by a version column."""
 
     __tablename__ = "disputes"
@@ -102,7 +102,7 @@ class ProposalStatus(StrEnum):
     WITHDRAWN = "withdrawn"  # the dispute moved on (escalated, closed) while it was live
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     """A party's offer: resolution, amount, comment (N2)."""
 
     __tablename__ = "proposals"
@@ -132,7 +132,7 @@ class Proposal(db.Model):
         return Terms(self.resolution, self.amount)
 
 
-class Message(db.Model):
+class Message(Model):
     """A line in the negotiation thread between buyer and seller (N7)."""
 
     __tablename__ = "messages"

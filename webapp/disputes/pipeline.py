@@ -84,7 +84,9 @@ def settle_due_deadlines(dispute: Dispute, now: datetime) -> int:
             continue
         step = on_deadline(facts, deadline)
         ctx = ActionContext(dispute, Actor.SYSTEM, None, deadline.at, facts)
-        finish(ctx, Done(CLOCK_EVENTS.get(step.return_effect, "escalated"), step.summary, step=step))
+        # A closing is named by `finish`; an escalation and a return's clock are named here.
+        name = CLOCK_EVENTS[step.return_effect] if step.return_effect else "escalated"
+        finish(ctx, Done(name, step.summary, step=step))
         acted += 1
     return acted
 

@@ -55,6 +55,7 @@ def stored_variant(item: EvidenceItem, variant: str) -> tuple[str, str] | None:
         return None
     if kind is not None and source.kind is not kind:
         return None
+    # `variant in DERIVED` leaves only DERIVED's keys, each a Variant; mypy cannot narrow a str so.
     return evidence_key(source.dispute_id, source.uuid, variant), content_type  # type: ignore[arg-type]
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispute_engine import Actor
 from webapp.core.db import UTCDateTime, string_enum
-from webapp.core.extensions import db
+from webapp.core.extensions import Model
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User
@@ -35,7 +35,7 @@ class ProcessingStatus(StrEnum):
     FAILED = "failed"  # gave up with `failure_reason`; the original is still kept
 
 
-class EvidenceItem(db.Model):
+class EvidenceItem(Model):
     """One photo, video or pinned message in a dispute's locker; removal only hides it (E2)."""
 
     __tablename__ = "evidence_items"

@@ -18,10 +18,10 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.sql import ColumnElement
 
 from media import MediaError, MediaRejected, ObjectExists, Variant, evidence_key, photos, video
@@ -147,15 +147,19 @@ def _finish(claim: Claim, status: ProcessingStatus, **values: Any) -> Processing
     values = {"status": status, "heartbeat_at": None, "next_attempt_at": None, **values}
     if status is READY:
         values |= {"progress": 100, "failure_reason": ""}
-    result = db.session.execute(
-        update(EvidenceItem)
-        .where(
-            EvidenceItem.id == claim.item_id,
-            EvidenceItem.status == ProcessingStatus.PROCESSING,
-            EvidenceItem.attempts == claim.attempt,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    # Session.execute is typed to return a Result; for an UPDATE it is a CursorResult.
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(EvidenceItem)
+            .where(
+                EvidenceItem.id == claim.item_id,
+                EvidenceItem.status == ProcessingStatus.PROCESSING,
+                EvidenceItem.attempts == claim.attempt,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ),
     )
     db.session.commit()
     if result.rowcount != 1:

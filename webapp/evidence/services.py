@@ -6,7 +6,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, BinaryIO
+from typing import IO, TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -82,7 +82,7 @@ def check_uploads(uploads: list[Upload]) -> None:
         _sniffed(upload)
 
 
-def _sha256_and_size(stream: BinaryIO, max_bytes: int, name: str) -> tuple[str, int]:
+def _sha256_and_size(stream: IO[bytes], max_bytes: int, name: str) -> tuple[str, int]:
     """Hash the upload (already spooled to disk by the server) and rewind it; refuse it past the limit."""
     start = stream.tell()
     digest, size = hashlib.sha256(), 0
@@ -180,7 +180,7 @@ def store_uploads(
     return items
 
 
-def _put_original(dispute: Dispute, item: EvidenceItem, stream: BinaryIO, limit: int) -> str:
+def _put_original(dispute: Dispute, item: EvidenceItem, stream: IO[bytes], limit: int) -> str:
     key = evidence_key(dispute.id, item.uuid, "original")
     try:
         stored = storage().put(key, stream, content_type=item.content_type, max_bytes=limit)

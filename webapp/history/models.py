@@ -10,13 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispute_engine import Actor
 from webapp.core.db import UTCDateTime, string_enum
-from webapp.core.extensions import db
+from webapp.core.extensions import Model
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User
 
 
-class Event(db.Model):
+class Event(Model):
     """Something that happened to a dispute: who, what, when, under which rule. Never changed."""
 
     __tablename__ = "dispute_events"
@@ -48,7 +48,7 @@ def _refuse_delete(mapper: object, connection: object, target: Event) -> None:
     raise AppendOnlyError("history events are append-only")
 
 
-class Notification(db.Model):
+class Notification(Model):
     """An event told to one person in the app (and later by email)."""
 
     __tablename__ = "notifications"

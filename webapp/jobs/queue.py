@@ -52,6 +52,7 @@ def enqueue(name: str, item_id: int, *, delay: float = 0) -> None:
     """Queue the job `name` for one committed row, `delay` seconds from now."""
     if name not in JOBS:
         raise LookupError(f"no job named {name!r}")
+    # current_app is typed as the Flask app itself, not as the proxy that it is.
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     mode = app.config["JOBS"]
     if mode == "celery":

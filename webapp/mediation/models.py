@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispute_engine import Actor, Resolution, Terms
 from webapp.core.db import Money, UTCDateTime, string_enum
-from webapp.core.extensions import db
+from webapp.core.extensions import Model
 
 
 class RequestStatus(StrEnum):
@@ -24,7 +24,7 @@ class RequestStatus(StrEnum):
     CLOSED = "closed"  # the dispute ended while it was open
 
 
-class EvidenceRequest(db.Model):
+class EvidenceRequest(Model):
     """The mediator asks one party for specific evidence by a deadline (M2)."""
 
     __tablename__ = "evidence_requests"
@@ -50,7 +50,7 @@ class DecisionStatus(StrEnum):
     FINAL = "final"  # the mediator chose an option (M5), or a missed deadline settled it (M3)
 
 
-class Decision(db.Model):
+class Decision(Model):
     """The mediator's one or two solutions, the parties' answers, and how it ended."""
 
     __tablename__ = "decisions"
@@ -77,7 +77,7 @@ class Decision(db.Model):
         return next((a for a in self.answers if a.party is party), None)
 
 
-class DecisionOption(db.Model):
+class DecisionOption(Model):
     """One solution the mediator offers (M4)."""
 
     __tablename__ = "decision_options"
@@ -97,7 +97,7 @@ class DecisionOption(db.Model):
         return Terms(self.resolution, self.amount)
 
 
-class DecisionAnswer(db.Model):
+class DecisionAnswer(Model):
     """A party's answer: the option it accepts, or 0 for rejecting them all (M4, M6)."""
 
     __tablename__ = "decision_answers"

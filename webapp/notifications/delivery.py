@@ -139,6 +139,7 @@ def deliver_after_response(response: Response) -> Response:
     """After a request that wrote notifications, email those once the response is sent (so committed)."""
     ids: list[int] = g.pop(_INSERTED, [])
     if ids and response.status_code < 400 and current_app.config.get("MAIL_SERVER"):
+        # current_app is typed as the Flask app itself, not as the proxy that it is.
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         response.call_on_close(lambda: _deliver_after_close(app, ids))
     return response

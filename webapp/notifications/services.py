@@ -67,7 +67,7 @@ def bell(user_id: int) -> Bell:
     return Bell(unread=int(unread), newest_id=int(newest))
 
 
-def _with_titles(user_id: int) -> Select[Any]:
+def _with_titles(user_id: int) -> Select[Notification, str]:
     """The user's notifications with their order's item title, newest first."""
     return (
         select(Notification, Order.item_title)

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispute_engine import DEFAULT_POLICY, OrderFacts
 from webapp.core.db import Money, UTCDateTime
-from webapp.core.extensions import db
+from webapp.core.extensions import Model
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User
 
 
-class Order(db.Model):
+class Order(Model):
     """A paid order: who bought what from whom, and where the parcel is."""
 
     __tablename__ = "orders"

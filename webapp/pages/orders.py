@@ -92,7 +92,9 @@ def dispute_reasons(order_id: int) -> Response:
     if not htmx.wants_partial():
         return _page(order, values, {})
     errors = errors_of_answered(engine_errors(order, values, clock.now(), files=0), values)
-    shown = {name: errors[name] for name in ("received", "reason", "resolution") if name in errors}
+    shown: dict[str, str] = {
+        name: errors[name] for name in ("received", "reason", "resolution") if name in errors
+    }
     return _parts(order, values, shown, "reason", "received", "resolution", "evidence", "guidance")
 
 

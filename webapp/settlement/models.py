@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dispute_engine import RefundStatus, ReturnStatus
 from webapp.core.db import Money, UTCDateTime, string_enum
-from webapp.core.extensions import db
+from webapp.core.extensions import Model
 
 
-class Refund(db.Model):
+class Refund(Model):
     """Money owed to the buyer after a dispute closed in its favour (F1)."""
 
     __tablename__ = "refunds"
@@ -28,7 +28,7 @@ class Refund(db.Model):
     refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class ReturnShipment(db.Model):
+class ReturnShipment(Model):
     """The item on its way back to the seller before a refund (F2)."""
 
     __tablename__ = "returns"
