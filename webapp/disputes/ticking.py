@@ -49,11 +49,14 @@ def tick(batch: int = BATCH) -> int:
         db.session.commit()
 
 
-def run_clock_thread(app: Flask, every: float = 60.0) -> threading.Thread:
-    """Run `tick` every `every` seconds in a daemon thread (the embedded default)."""
+def run_clock_thread(
+    app: Flask, every: float = 60.0, stop: threading.Event | None = None
+) -> threading.Thread:
+    """Run `tick` every `every` seconds in a daemon thread (the embedded default), until `stop` is set."""
+    stopped = stop or threading.Event()
 
     def loop() -> None:
-        while True:
+        while not stopped.is_set():
             try:
                 with app.app_context():
                     tick()
@@ -65,7 +68,7 @@ def run_clock_thread(app: Flask, every: float = 60.0) -> threading.Thread:
                     sweep_evidence(clock_now(db.session))
             except Exception:
                 log.exception("evidence sweep failed")
-            time.sleep(every)
+            stopped.wait(every)
 
     thread = threading.Thread(target=loop, name="dispute-clock", daemon=True)
     thread.start()
