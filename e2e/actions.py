@@ -57,10 +57,19 @@ def travel(env: dict[str, str], duration: str) -> None:
 
 
 def app_now(env: dict[str, str]) -> datetime:
-    """The app's current time (naive UTC), as `flask clock show` prints it."""
+    """The app's current time (naive UTC), as `flask clock show` prints it: in whole seconds.
+
+    Compare it only with times cut to whole seconds too (`whole_seconds`): a moment later in the
+    same second, kept to the microsecond, would look later than an `app_now()` read after it.
+    """
     found = re.search(r"App time: (\S+)", flask(env, "clock", "show"))
     assert found, "flask clock show printed no app time"
     return datetime.fromisoformat(found.group(1)).replace(tzinfo=None)
+
+
+def whole_seconds(moment: datetime) -> datetime:
+    """`moment` as naive UTC cut to whole seconds, the precision of `app_now()`."""
+    return moment.replace(tzinfo=None, microsecond=0)
 
 
 # --- Accounts and navigation --------------------------------------------------------------------

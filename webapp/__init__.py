@@ -71,10 +71,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     refusals.register(app)
     refusal_pages.register(app)
     warn_if_tools_missing(app)
-    if app.config.get("RUN_CLOCK_THREAD"):
-        from webapp.disputes.ticking import run_clock_thread
-
-        run_clock_thread(app)
+    # RUN_CLOCK_THREAD is read by the server's entry point (webapp/serve.py), never here:
+    # every `flask` command builds the app too, and must not tick beside `flask disputes tick`.
     return app
 
 

@@ -2,6 +2,7 @@
 
 Disputes are driven through the real services at past moments, so their histories and clocks
 are exactly what real use would have produced. Running it twice changes nothing.
+`flask --app webapp demo reset` starts the demo again: empty database, clock at real time, seed.
 """
 
 from __future__ import annotations
@@ -11,16 +12,20 @@ import subprocess
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
+from flask_migrate import upgrade
 from PIL import Image, ImageDraw
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from dispute_engine import Action, Actor
 from media import MediaToolMissing
 from media.tools import ffmpeg_path
-from webapp.accounts.models import MembershipTier, Role, User
+from webapp.accounts.demo_people import PASSWORD, PEOPLE
+from webapp.accounts.models import User
 from webapp.core.clock import clock_now
 from webapp.core.extensions import db
 from webapp.core.uploads import Upload
@@ -34,16 +39,11 @@ from webapp.evidence.attachments import UploadedFiles, fingerprint
 from webapp.mediation import services as mediation
 from webapp.orders.models import Order
 
-PASSWORD = "demo-password"
-PEOPLE = [
-    ("buyer@example.com", "Bea Buyer", Role.BUYER, MembershipTier.REGULAR),
-    ("seller@example.com", "Sam Seller", Role.SELLER, MembershipTier.REGULAR),
-    ("mediator@example.com", "Mo Mediator", Role.MEDIATOR, MembershipTier.REGULAR),
-    ("buyer2@example.com", "Bo Buyer", Role.BUYER, MembershipTier.SILVER),
-    ("seller2@example.com", "Sia Seller", Role.SELLER, MembershipTier.REGULAR),
-    ("bronze@example.com", "Bron Buyer", Role.BUYER, MembershipTier.BRONZE),
-    ("gold@example.com", "Goldie Buyer", Role.BUYER, MembershipTier.GOLD),
-]
+READY = (
+    f"Demo data ready. Log in as buyer@example.com, seller@example.com or "
+    f"mediator@example.com with the password {PASSWORD!r}."
+)
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -355,10 +355,32 @@ def seed() -> None:
 def seed_command() -> None:
     """Load the demo people, orders and disputes (safe to run again)."""
     seed()
-    click.echo(
-        f"Demo data ready. Log in as buyer@example.com, seller@example.com or "
-        f"mediator@example.com with the password {PASSWORD!r}."
-    )
+    click.echo(READY)
+
+
+def reset() -> None:
+    """Drop every table, build the schema again with the migrations (the clock row goes too: real time)."""
+    db.session.remove()
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(directory=str(MIGRATIONS))
+
+
+@demo_cli.command("reset")
+@click.option("--empty", is_flag=True, help="Leave the database empty instead of loading the demo again.")
+@click.confirmation_option(
+    "--yes", prompt="Delete every account, order and dispute in this database and start the demo again?"
+)
+def reset_command(empty: bool) -> None:
+    """Start the demo again: delete all data, put the clock back to real time, then seed."""
+    if current_app.config.get("APP_ENV") == "production":
+        raise click.ClickException("Refusing to reset a production database (APP_ENV=production).")
+    reset()
+    click.echo("Database emptied and migrated again; the app clock is back to real time.")
+    if not empty:
+        seed()
+        click.echo(READY)
 
 
 @demo_cli.command("order")

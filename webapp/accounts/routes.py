@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.accounts.demo_people import PASSWORD, demo_accounts
 from webapp.accounts.forms import LoginForm
 from webapp.accounts.models import User, normalise_email
 from webapp.core import htmx
@@ -38,16 +39,28 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
-        return render_template("accounts/login.html", form=form), status
+        return _login_page(form), status
 
     user = db.session.scalar(select(User).where(User.email == normalise_email(form.email.data)))
     if user is None:
         check_password_hash(_DUMMY_HASH, form.password.data)
     if user is None or not user.check_password(form.password.data):
-        return render_template("accounts/login.html", form=form, error=WRONG_CREDENTIALS), 400
+        return _login_page(form, error=WRONG_CREDENTIALS), 400
 
     login_user(user)
     return htmx.redirect_or_refresh(safe_next(request.args.get("next")) or url_for("home.index"))
+
+
+def _login_page(form: LoginForm, error: str | None = None) -> str:
+    """The login form; with the demo data loaded (never in production), also the demo accounts."""
+
+    return render_template(
+        "accounts/login.html",
+        form=form,
+        error=error,
+        demo_accounts=demo_accounts(),
+        demo_password=PASSWORD,
+    )
 
 
 @bp.post("/logout")

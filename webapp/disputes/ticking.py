@@ -49,17 +49,20 @@ def tick(batch: int = BATCH) -> int:
         db.session.commit()
 
 
-def run_clock_thread(app: Flask, every: float = 60.0) -> threading.Thread:
-    """Run `tick` every `every` seconds in a daemon thread (the embedded default)."""
+def run_clock_thread(
+    app: Flask, every: float = 60.0, stop: threading.Event | None = None
+) -> threading.Thread:
+    """Run the clock's duties every `every` seconds in a daemon thread (the embedded default) until `stop`."""
+    stopped = stop or threading.Event()
 
     def loop() -> None:
-        while True:
+        while not stopped.is_set():
             try:
                 with app.app_context():
                     run_duties()
             except Exception:  # e.g. the database is down: the next minute retries
                 log.exception("the clock's round failed")
-            time.sleep(every)
+            stopped.wait(every)
 
     thread = threading.Thread(target=loop, name="dispute-clock", daemon=True)
     thread.start()

@@ -1,0 +1,37 @@
+"""The demo's people: who `flask demo seed` creates, and the login page's list of them."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from webapp.accounts.models import MembershipTier, Role, User
+from webapp.core.extensions import db
+
+PASSWORD = "demo-password"
+PEOPLE = [
+    ("buyer@example.com", "Bea Buyer", Role.BUYER, MembershipTier.REGULAR),
+    ("seller@example.com", "Sam Seller", Role.SELLER, MembershipTier.REGULAR),
+    ("mediator@example.com", "Mo Mediator", Role.MEDIATOR, MembershipTier.REGULAR),
+    ("buyer2@example.com", "Bo Buyer", Role.BUYER, MembershipTier.SILVER),
+    ("seller2@example.com", "Sia Seller", Role.SELLER, MembershipTier.REGULAR),
+    ("bronze@example.com", "Bron Buyer", Role.BUYER, MembershipTier.BRONZE),
+    ("gold@example.com", "Goldie Buyer", Role.BUYER, MembershipTier.GOLD),
+]
+
+
+def demo_accounts() -> list[tuple[str, str]]:
+    """The demo people as (email, "role" or "role, tier member") once `flask demo seed` has made them.
+
+    Empty in production, and whenever any demo person is missing (no demo data loaded).
+    """
+    if current_app.config.get("APP_ENV") == "production":
+        return []
+    emails = [email for email, *_ in PEOPLE]
+    found = db.session.scalar(select(func.count(User.id)).where(User.email.in_(emails)))
+    if found != len(PEOPLE):
+        return []
+    return [
+        (email, role.value if tier is MembershipTier.REGULAR else f"{role.value}, {tier.value} member")
+        for email, _name, role, tier in PEOPLE
+    ]
