@@ -15,8 +15,8 @@ from conftest import flask
 from playwright.sync_api import Locator, Page, expect
 
 PASSWORD = "demo-password"
-# The version poll runs every 5 s and the thread poll every 3 s: what another party did shows up
-# within one poll and the parts it triggers.
+# The page's one poll runs every 6 s and brings every changed part in its answer: what another
+# party did shows up within one poll (two, if the first left just before the change).
 POLL_TIMEOUT = 12_000
 
 

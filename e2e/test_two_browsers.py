@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from actions import (
+    POLL_TIMEOUT,
     change_proposal,
     expect_done,
     expect_stage,
@@ -26,7 +27,7 @@ from playwright.sync_api import Page, Route, expect
 Window = Callable[..., Page]
 
 
-def _no_version_polls(route: Route) -> None:
+def _no_polls(route: Route) -> None:
     route.abort()
 
 
@@ -42,14 +43,14 @@ def test_n7_n3_n4_a_message_arrives_live_and_a_stale_accept_is_refused(
     expect_done(seller, "You rejected the request.")
     show_again(buyer)
 
-    # N7: the buyer writes; the seller's open page shows it without a reload (the thread polls every 3 s).
+    # N7: the buyer writes; the seller's open page shows it without a reload (the page's poll).
     send_message(buyer, "Could you meet me at 18.00?")
     expect(seller.get_by_role("list", name="Messages")).to_contain_text(
-        "Could you meet me at 18.00?", timeout=5_000
+        "Could you meet me at 18.00?", timeout=POLL_TIMEOUT
     )
 
     # The seller's page stops hearing about changes, so it keeps showing what it showed.
-    seller.route("**/version*", _no_version_polls)
+    seller.route("**/poll*", _no_polls)
 
     # The buyer changes its proposal; the seller presses Accept on the old one: refused, nothing done.
     change_proposal(buyer, "20.00 USD", to="18.00")

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
 from dispute_world import NOW, World, ago, make_order
-from sqlalchemy import event
+from sql_counting import counted_statements
 
 from dispute_engine import Action, Actor
 from webapp.accounts.models import User
@@ -105,20 +103,6 @@ def sections(html: str) -> tuple[str, str, str]:
     mine, _, rest = html.partition('id="others-title"')
     others, _, orders = rest.partition('id="orders-title"')
     return mine, others, orders
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 # --- Buyer and seller home -------------------------------------------------------------------

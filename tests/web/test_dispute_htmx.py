@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
 from dispute_world import NOW, World, ago, make_order
-from sqlalchemy import event
+from sql_counting import counted_statements
 
 from dispute_engine import Action, Actor
 from webapp.core.extensions import db
@@ -40,47 +38,6 @@ def test_h3_the_progress_bar_names_its_stage_and_the_time_left(client, auth, wor
     assert 'role="progressbar"' in html and 'aria-label="Dispute progress"' in html
     assert 'aria-valuetext="Seller response"' in html
     assert "Who must act: <strong>you</strong>" in html and "data-countdown" in html
-
-
-def test_the_version_poll_is_an_empty_204_until_the_dispute_changes(client, auth, world: World):
-    dispute = world.open(ago(2))
-    auth.login_as(world.buyer)
-    seen = world.reload(dispute).version
-    quiet = client.get(f"/disputes/{dispute.id}/version?v={seen}", headers=HX)
-    assert quiet.status_code == 204 and quiet.get_data() == b""
-    world.act(world.seller, dispute, Action.REJECT_REQUEST, NOW, lambda c: negotiation.reject_request(c, {}))
-    changed = client.get(f"/disputes/{dispute.id}/version?v={seen}", headers=HX)
-    assert changed.status_code == 200
-    assert changed.headers["HX-Trigger"] == "dispute-changed"
-    assert f"v={world.reload(dispute).version}" in text(changed)
-
-
-def test_n7_the_thread_poll_is_an_empty_204_when_nothing_is_new(client, auth, world: World):
-    dispute = world.open(ago(1))
-    auth.login_as(world.seller)
-    quiet = client.get(f"/disputes/{dispute.id}/thread?after=0", headers=HX)
-    assert quiet.status_code == 204 and quiet.get_data() == b""
-
-
-def test_n7_a_new_message_comes_back_escaped_and_links_are_not_clickable(client, auth, world: World):
-    dispute = world.open(ago(1))
-    world.act(
-        world.buyer,
-        dispute,
-        Action.SEND_MESSAGE,
-        NOW,
-        lambda c: negotiation.send_message(
-            c, '<script>alert(1)</script> see <a href="http://evil.example">http://evil.example</a>'
-        ),
-    )
-    auth.login_as(world.seller)
-    fresh = client.get(f"/disputes/{dispute.id}/thread?after=0", headers=HX)
-    html = text(fresh)
-    assert fresh.status_code == 200 and html.lstrip().startswith('<div id="thread-messages"')
-    assert "<script>alert" not in html and "&lt;script&gt;" in html
-    assert '<a href="http://evil.example"' not in html
-    newest = db.session.query(Message).one().id
-    assert client.get(f"/disputes/{dispute.id}/thread?after={newest}", headers=HX).status_code == 204
 
 
 def test_n7_sending_with_htmx_returns_the_thread_and_a_fresh_form(client, auth, world: World):
@@ -187,20 +144,6 @@ def test_n7_the_mediator_does_not_read_an_aliexpress_thread_but_reads_a_dhgate_o
 
     world.act(world.buyer, other, Action.ESCALATE, days_ago(0.5), lifecycle.escalate_by_hand)
     assert "Open" in text(client.get(f"/disputes/{other.id}"))
-
-
-@contextmanager
-def counted_statements():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def grow(world: World, dispute, messages: int) -> None:

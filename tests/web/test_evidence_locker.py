@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 
 from dispute_world import World, ago
 from PIL import Image
@@ -182,21 +181,6 @@ def test_e3_the_original_goes_to_its_uploader_and_the_mediator_the_other_party_g
         )
         assert original.mimetype == "image/jpeg" and original.data[:3] == b"\xff\xd8\xff"
         original.close()
-
-
-def test_e4_the_locker_poll_is_an_empty_204_until_the_locker_changes(client, auth, world: World):
-    dispute = world.open(ago(1))
-    auth.login_as(world.seller)
-    page = text(client.get(f"/disputes/{dispute.id}"))
-    stamp = re.search(r"/locker\?stamp=(\w+)", page).group(1)
-    quiet = client.get(f"/disputes/{dispute.id}/locker?stamp={stamp}", headers=HX)
-    assert quiet.status_code == 204 and quiet.get_data() == b""
-    auth.login_as(world.buyer)
-    upload(client, dispute.id, jpeg((0, 90, 0)), "more.jpg")
-    auth.login_as(world.seller)
-    fresh = client.get(f"/disputes/{dispute.id}/locker?stamp={stamp}", headers=HX)
-    assert fresh.status_code == 200 and "more.jpg" in text(fresh)
-    assert client.get(f"/disputes/{dispute.id}/locker").status_code == 303  # no htmx: the page
 
 
 def test_the_card_is_a_fragment_with_htmx_and_sends_to_the_viewer_without(client, auth, world: World):

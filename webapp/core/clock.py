@@ -65,6 +65,17 @@ def now() -> datetime:
     return real_now() + timedelta(seconds=getattr(g, _G_KEY))
 
 
+def offset_column() -> Any:
+    """The offset as a scalar subquery, for a statement that reads it along with other things."""
+    return select(ClockSetting.offset_seconds).where(ClockSetting.id == SETTINGS_ID).scalar_subquery()
+
+
+def use_offset(offset: int | None) -> None:
+    """Take the offset a statement already read as this request's (saves `now()` a query)."""
+    if has_request_context():
+        setattr(g, _G_KEY, offset or 0)
+
+
 def forget_cached_offset() -> None:
     """Drop the per-request cache (the offset changed, or a new request starts)."""
     if has_request_context():

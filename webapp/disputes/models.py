@@ -54,6 +54,9 @@ class Dispute(Model):
     appeal_reason: Mapped[str | None] = mapped_column(String(40))
     appeal_description: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=1)
+    # Counts what changes the page but no form on it (messages, evidence), so the page's one poll
+    # sees it; written with a plain UPDATE, so it does not bump `version`.
+    activity: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (Index("ix_disputes_due", "next_deadline_at"),)

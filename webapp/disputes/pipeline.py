@@ -13,6 +13,7 @@ from webapp.core.extensions import db
 from webapp.core.refusals import Conflict, NotFound
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.models import Dispute
+from webapp.disputes.stamp import role_in
 from webapp.disputes.steps import ActionContext, Done, finish, refresh_deadline
 from webapp.history.models import Event
 
@@ -52,13 +53,8 @@ def _what_changed(dispute: Dispute) -> str:
 
 def actor_for(user: User, dispute: Dispute) -> Actor | None:
     """The user's part in this dispute, or None if it is none of their business (E4)."""
-    if user.id == dispute.order.buyer_id:
-        return Actor.BUYER
-    if user.id == dispute.order.seller_id:
-        return Actor.SELLER
-    if user.is_mediator and dispute.escalated_at is not None:
-        return Actor.MEDIATOR
-    return None
+    order = dispute.order
+    return role_in(user, order.buyer_id, order.seller_id, dispute.escalated_at is not None)
 
 
 def lock_dispute(dispute_id: int) -> Dispute | None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import update
+
 from dispute_engine import (
     Action,
     Actor,
@@ -157,8 +159,17 @@ def finish(ctx: ActionContext, done: Done) -> None:
             step, done.closing_summary, ctx.dispute.currency, done.outcome_comment
         )
         _record(ctx, action, said, step.rule, data)
-    if not done.quiet:
+    if done.quiet:
+        _bump_activity(ctx.dispute)
+    else:
         ctx.dispute.updated_at = ctx.now
         db.session.flush()  # the version bump happens here (the row's version counter)
         refresh_deadline(ctx.dispute)
     db.session.flush()
+
+
+def _bump_activity(dispute: Dispute) -> None:
+    """Tell open pages something new is shown, without making their forms stale (no version bump)."""
+    db.session.flush()
+    db.session.execute(update(Dispute).where(Dispute.id == dispute.id).values(activity=Dispute.activity + 1))
+    db.session.expire(dispute, ["activity"])

@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from dispute_engine import Action, Actor, FormInvalid, RuleViolation, allowed_actions
+from dispute_engine import Action, FormInvalid, RuleViolation, allowed_actions
 from webapp.core import clock, htmx
 from webapp.core.extensions import db
 from webapp.core.refusals import refusal_of
 from webapp.core.uploads import uploads_from_request
 from webapp.disputes.facts import dispute_facts
-from webapp.disputes.models import Dispute
 from webapp.disputes.pipeline import DisputeNotFound, perform, viewable_dispute
 from webapp.disputes.steps import ActionContext, Done
 from webapp.evidence import locker, media_files
-from webapp.evidence.access import locker_stamp, may_download_original, visible_item
-from webapp.evidence.models import EvidenceItem
+from webapp.evidence.access import may_download_original, visible_item
 from webapp.evidence.services import ACCEPTED, limits
+from webapp.evidence.views import locker_context, shown_items
 
 bp = Blueprint("evidence", __name__)
 
@@ -31,31 +29,12 @@ def _to_dispute(dispute_id: int, message: str) -> Response:
     return redirect(url_for("disputes.show", dispute_id=dispute_id, _anchor="evidence"), code=303)
 
 
-def shown_items(dispute: Dispute, actor: Actor) -> list[EvidenceItem]:
-    """The items the actor sees in the locker: removed ones only for the mediator (E2)."""
-    items = db.session.scalars(
-        db.select(EvidenceItem).where(EvidenceItem.dispute_id == dispute.id).order_by(EvidenceItem.id)
-    )
-    return [item for item in items if actor is Actor.MEDIATOR or not item.is_removed]
-
-
-def locker_context(dispute: Dispute, actor: Actor) -> dict[str, Any]:
-    """What the locker part shows, and nothing else of the page."""
-    evidence = shown_items(dispute, actor)
-    now = clock.now()
-    return {
-        "A": Action,
-        "dispute": dispute,
-        "actor": actor,
-        "evidence": evidence,
-        "locker_stamp": locker_stamp(dispute, evidence),
-        "allowed": allowed_actions(dispute_facts(dispute), actor, now),
-    }
-
-
 def _locker_part(dispute_id: int, *, oob: bool = False) -> str:
+    """The locker, and the page's poller out of band so it does not fetch what this brings."""
     dispute, actor = viewable_dispute(current_user, dispute_id, clock.now())
-    return render_template("disputes/_evidence.html", oob=oob, **locker_context(dispute, actor))
+    context = locker_context(dispute, actor)
+    locker = render_template("disputes/_evidence.html", oob=oob, **context)
+    return locker + render_template("disputes/_poller.html", oob=True, **context)
 
 
 @bp.post("/disputes/<int:dispute_id>/evidence")
@@ -82,19 +61,6 @@ def upload(dispute_id: int) -> Response:
         return htmx.vary(make_response(row, refusal.status))
     row = render_template("evidence/_upload_row.html", name=name, items=items)
     return htmx.vary(make_response(row + _locker_part(dispute_id, oob=True)))
-
-
-@bp.get("/disputes/<int:dispute_id>/locker")
-@login_required
-def locker_part(dispute_id: int) -> Response:
-    """The locker for its poll: an empty 204 while it is as the page shows it."""
-    if not htmx.wants_partial():
-        return redirect(url_for("disputes.show", dispute_id=dispute_id, _anchor="evidence"), code=303)
-    dispute, actor = viewable_dispute(current_user, dispute_id, clock.now())
-    context = locker_context(dispute, actor)
-    if request.args.get("stamp") == context["locker_stamp"]:
-        return Response(status=204)
-    return htmx.vary(make_response(render_template("disputes/_evidence.html", **context)))
 
 
 @bp.get("/evidence/<item_uuid>/card")

@@ -9,10 +9,11 @@ from werkzeug.wrappers import Response
 
 from webapp.core import clock, htmx
 from webapp.core.uploads import uploads_from_request
-from webapp.disputes.pipeline import perform, viewable_dispute
+from webapp.disputes.pipeline import DisputeNotFound, perform, viewable_dispute
+from webapp.disputes.stamp import Seen, page_stamp
 from webapp.disputes.steps import ActionContext, Done
 from webapp.pages.actions import ACTIONS, ActionSpec, Form, consequence
-from webapp.pages.dispute_context import PARTS, newest_message_id, page_context, thread_visible
+from webapp.pages.dispute_context import PARTS, page_context, parts_context
 
 bp = Blueprint("disputes", __name__)
 
@@ -57,34 +58,31 @@ def part(dispute_id: int, name: str) -> Response:
     now = clock.now()
     dispute, actor = viewable_dispute(current_user, dispute_id, now)
     template = f"disputes/_{name.replace('-', '_')}.html"
-    return htmx.vary(make_response(render_template(template, **page_context(dispute, actor, now))))
+    return htmx.vary(make_response(render_template(template, **parts_context(dispute, actor, now, [name]))))
 
 
-@bp.get("/disputes/<int:dispute_id>/version")
+@bp.get("/disputes/<int:dispute_id>/poll")
 @login_required
-def version(dispute_id: int) -> Response:
-    """204 while the dispute is as the page shows it; else a new poller and a `dispute-changed` event."""
-    dispute, _actor = viewable_dispute(current_user, dispute_id, clock.now())
-    seen = request.args.get("v", type=int)
-    if seen == dispute.version:
-        return Response(status=204)
-    poller = render_template("disputes/_version_poller.html", dispute=dispute)
-    return htmx.trigger(make_response(poller), "dispute-changed")
+def poll(dispute_id: int) -> Response:
+    """The page's one poll: 204 from a single statement while nothing changed; else the changed parts.
 
-
-@bp.get("/disputes/<int:dispute_id>/thread")
-@login_required
-def thread(dispute_id: int) -> Response:
-    """The thread's messages after a cursor: 204 with no body when nothing is new."""
+    `v` is the version the page shows (forms depend on it), `a` its activity (messages, evidence).
+    """
+    seen = Seen(request.args.get("v", type=int), request.args.get("a", type=int))
+    stamp = page_stamp(current_user, dispute_id)
+    if stamp is None:
+        raise DisputeNotFound(dispute_id)
     now = clock.now()
-    dispute, actor = viewable_dispute(current_user, dispute_id, now)
-    after = request.args.get("after", default=0, type=int)
+    if stamp.is_current(seen, now):
+        return htmx.vary(Response(status=204))
     if not htmx.wants_partial():
-        return redirect(url_for("disputes.show", dispute_id=dispute_id, _anchor="thread"), code=303)
-    if not thread_visible(dispute, actor) or newest_message_id(dispute.id) <= after:
-        return Response(status=204)
-    context = page_context(dispute, actor, now)
-    return htmx.vary(make_response(render_template("disputes/_thread_messages.html", **context)))
+        return redirect(url_for("disputes.show", dispute_id=dispute_id), code=303)
+    dispute, actor = viewable_dispute(current_user, dispute_id, now)
+    parts = [*PARTS, "thread"] if dispute.version != seen.version else ["thread", "evidence"]
+    context = parts_context(dispute, actor, now, parts)
+    body = render_template("disputes/_poller.html", **context)
+    body += render_template("disputes/_changed_parts.html", parts=parts, **context)
+    return htmx.vary(make_response(body))
 
 
 def _take(dispute_id: int, spec: ActionSpec, form: Form) -> Response | str:
@@ -112,13 +110,15 @@ def _take(dispute_id: int, spec: ActionSpec, form: Form) -> Response | str:
     if spec.part == "thread":
         body = render_template("disputes/_thread_messages.html", **context)
         body += render_template("disputes/_evidence.html", oob=True, **context)
+        body += render_template("disputes/_poller.html", oob=True, **context)
         return htmx.vary(make_response(body))
     if spec.name == "message":
         body = render_template("disputes/_thread_messages.html", **context)
         body += render_template("disputes/_thread_form.html", oob=True, **context)
+        body += render_template("disputes/_poller.html", oob=True, **context)
         return make_response(body)
     body = render_template("disputes/_changed.html", done=spec.done, parts=PARTS, **context)
-    body += render_template("disputes/_version_poller.html", dispute=dispute, oob=True)
+    body += render_template("disputes/_poller.html", oob=True, **context)
     return make_response(body)
 
 

@@ -1,7 +1,8 @@
-"""What the dispute page shows to whom: one context builder for every part of the page."""
+"""What the dispute page shows to whom: a base every part shares, and what each part adds."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -25,9 +26,7 @@ from webapp.core.policies import policy_named
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.lifecycle import APPEAL_REASONS
 from webapp.disputes.models import Dispute, Message
-from webapp.evidence.access import locker_stamp
-from webapp.evidence.locker import pinned_message_ids
-from webapp.evidence.models import EvidenceItem
+from webapp.evidence.views import evidence_context, shown_items
 from webapp.history.models import Event
 from webapp.mediation.facts import current_decision, open_requests
 from webapp.mediation.records import party_records
@@ -57,26 +56,9 @@ def newest_message_id(dispute_id: int) -> int:
     return db.session.scalar(select(func.max(Message.id)).where(Message.dispute_id == dispute_id)) or 0
 
 
-def page_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
-    """Everything the dispute page renders for `actor` at `now`."""
+def base_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+    """What every part of the page needs: the dispute, its facts, what the actor may do, the words."""
     facts = dispute_facts(dispute)
-    messages = (
-        list(db.session.scalars(select(Message).where(Message.dispute_id == dispute.id).order_by(Message.id)))
-        if thread_visible(dispute, actor)
-        else []
-    )
-    evidence = [
-        item
-        for item in db.session.scalars(
-            select(EvidenceItem).where(EvidenceItem.dispute_id == dispute.id).order_by(EvidenceItem.id)
-        )
-        if actor is Actor.MEDIATOR or not item.is_removed
-    ]
-    events = list(
-        db.session.scalars(
-            select(Event).where(Event.dispute_id == dispute.id).order_by(Event.at.desc(), Event.id.desc())
-        )
-    )
     return {
         "A": Action,
         "dispute": dispute,
@@ -88,23 +70,85 @@ def page_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any
         "progress": progress(facts, now),
         "mediation_status": mediation_status(facts) if dispute.state is State.ESCALATED else None,
         "MediationStatus": MediationStatus,
-        "live_proposals": dispute.live_proposals(),
-        "past_proposals": [p for p in dispute.proposals if not p.is_live],
-        "messages": messages,
         "thread_visible": thread_visible(dispute, actor),
-        "evidence": evidence,
-        "locker_stamp": locker_stamp(dispute, evidence),
-        "pinned": pinned_message_ids(evidence, actor),
-        "events": events,
-        "requests": open_requests(dispute),
-        "decision": current_decision(dispute),
-        "refund": active_refund(dispute),
-        "return_": active_return(dispute),
         "reason_label": REASONS[dispute.reason].label,
         "reasons": reasons_for(dispute.received),
         "appeal_reasons": APPEAL_REASONS,
         "money": lambda amount: format_money(amount, dispute.currency),
         "policy": policy_named(dispute.policy),
         "minimum": smallest_amount(dispute.currency),
-        "records": party_records(dispute, now) if actor is Actor.MEDIATOR else None,
     }
+
+
+def _proposals(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+    return {
+        "live_proposals": dispute.live_proposals(),
+        "past_proposals": [p for p in dispute.proposals if not p.is_live],
+    }
+
+
+def _thread(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+    if not thread_visible(dispute, actor):
+        return {"messages": []}
+    query = select(Message).where(Message.dispute_id == dispute.id).order_by(Message.id)
+    return {"messages": list(db.session.scalars(query))}
+
+
+def _evidence(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+    return evidence_context(shown_items(dispute, actor), dispute, actor)
+
+
+def _history(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+    query = select(Event).where(Event.dispute_id == dispute.id).order_by(Event.at.desc(), Event.id.desc())
+    return {"events": list(db.session.scalars(query))}
+
+
+def _mediation(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+    return {"requests": open_requests(dispute), "decision": current_decision(dispute)}
+
+
+def _settlement(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+    return {"refund": active_refund(dispute), "return_": active_return(dispute)}
+
+
+def _case_file(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+    return {"records": party_records(dispute, now) if actor is Actor.MEDIATOR else None}
+
+
+Extra = Callable[[Dispute, Actor, datetime], dict[str, Any]]
+EXTRAS: dict[str, Extra] = {
+    "proposals": _proposals,
+    "thread": _thread,
+    "evidence": _evidence,
+    "history": _history,
+    "mediation": _mediation,
+    "settlement": _settlement,
+    "case-file": _case_file,
+}
+# What each part shows beyond the base: a part builds only these (the thread and the mediator's
+# tools count the evidence; pins are marked in the thread).
+NEEDS: dict[str, tuple[str, ...]] = {
+    "progress": (),
+    "outcome": (),
+    "dispute-actions": (),
+    "proposals": ("proposals",),
+    "settlement": ("settlement",),
+    "mediation": ("mediation", "evidence"),
+    "evidence": ("evidence",),
+    "history": ("history",),
+    "thread": ("thread", "evidence"),
+    "case-file": ("case-file",),
+}
+
+
+def parts_context(dispute: Dispute, actor: Actor, now: datetime, parts: Iterable[str]) -> dict[str, Any]:
+    """The base context plus what the given parts show, each extra built once."""
+    context = base_context(dispute, actor, now)
+    for extra in dict.fromkeys(need for part in parts for need in NEEDS[part]):
+        context.update(EXTRAS[extra](dispute, actor, now))
+    return context
+
+
+def page_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+    """Everything the dispute page renders for `actor` at `now`."""
+    return parts_context(dispute, actor, now, NEEDS)
