@@ -1,1 +1,1 @@
-"""Disputes: opening, negotiation, deadlines, and the dispute page."""
+"""The dispute itself: opening, negotiation, the one action path (perform/finish), deadlines and domain events."""

@@ -1,1 +1,1 @@
-"""The evidence locker: photos, videos and pinned messages from both parties (E1-E4)."""
+"""The evidence locker: uploads, their processing jobs and sweep, and who may see which file (E1-E4)."""

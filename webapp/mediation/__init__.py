@@ -1,1 +1,1 @@
-"""Mediation: evidence requests, proposed and final decisions (M1-M8)."""
+"""Mediation: evidence requests, proposed and final decisions, and how they follow the dispute (M1-M8)."""

@@ -1,1 +1,1 @@
-"""Orders: the purchases a dispute can be opened on."""
+"""Orders: the purchases a dispute can be opened on, and their facts for the opening rules."""
