@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from dispute_engine import Action
+from dispute_engine import Action, Actor
 from webapp.accounts.models import User
 from webapp.core.clock import real_now
 from webapp.core.extensions import db
@@ -66,6 +66,21 @@ class World:
         result = perform(user, dispute.id, action, at, step, version=version)
         db.session.commit()
         return result
+
+    def agree_on_a_return(self, opened: datetime, accepted: datetime) -> Dispute:
+        """The buyer asks for 50.00 after returning the item, and the seller accepts (S2): a return is due."""
+        from webapp.disputes import negotiation
+
+        dispute = self.open(opened, resolution="return_and_refund", amount="50")
+        proposal_id = dispute.live_proposals(Actor.BUYER)[0].id
+        self.act(
+            self.seller,
+            dispute,
+            Action.ACCEPT_PROPOSAL,
+            accepted,
+            lambda c: negotiation.accept_proposal(c, proposal_id),
+        )
+        return dispute
 
     def reload(self, dispute: Dispute) -> Dispute:
         """The dispute as the database has it now."""

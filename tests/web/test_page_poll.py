@@ -8,7 +8,7 @@ import re
 from dispute_world import NOW, World, ago
 from sql_counting import counted_statements
 
-from dispute_engine import Action, Actor
+from dispute_engine import Action
 from webapp.core.extensions import db
 from webapp.disputes import negotiation
 from webapp.disputes.models import Dispute
@@ -123,15 +123,7 @@ def test_e1_new_evidence_of_the_other_party_reaches_the_page_through_the_poll(cl
 
 
 def test_f2_a_shipped_return_reaches_the_sellers_open_page(client, auth, world: World):
-    dispute = world.open(ago(2), resolution="return_and_refund", amount="50")
-    proposal_id = dispute.live_proposals(Actor.BUYER)[0].id
-    world.act(
-        world.seller,
-        dispute,
-        Action.ACCEPT_PROPOSAL,
-        ago(1),
-        lambda c: negotiation.accept_proposal(c, proposal_id),
-    )
+    dispute = world.agree_on_a_return(ago(2), ago(1))
     auth.login_as(world.seller)
     url = poll_url(open_page(client, dispute.id))
     world.act(world.buyer, dispute, Action.SHIP_RETURN, NOW, lambda c: settlement.ship_return(c, "RR123"))

@@ -265,15 +265,7 @@ def test_c3_an_appeal_goes_back_to_a_mediator_once_and_only_within_seven_days(wo
 
 
 def test_f2_a_return_is_refunded_once_the_seller_confirms_it_arrived(world: World):
-    dispute = world.open(ago(2), resolution="return_and_refund", amount="50")
-    proposal_id = dispute.live_proposals(Actor.BUYER)[0].id
-    world.act(
-        world.seller,
-        dispute,
-        Action.ACCEPT_PROPOSAL,
-        ago(1),
-        lambda c: negotiation.accept_proposal(c, proposal_id),
-    )
+    dispute = world.agree_on_a_return(ago(2), ago(1))
     assert db.session.scalars(select(Refund)).all() == []
     world.act(
         world.buyer,
@@ -294,15 +286,7 @@ def test_f2_a_return_is_refunded_once_the_seller_confirms_it_arrived(world: Worl
 
 
 def test_f2_a_return_not_shipped_in_time_lapses_without_refund(world: World):
-    dispute = world.open(ago(14), resolution="return_and_refund", amount="50")
-    proposal_id = dispute.live_proposals(Actor.BUYER)[0].id
-    world.act(
-        world.seller,
-        dispute,
-        Action.ACCEPT_PROPOSAL,
-        ago(13),
-        lambda c: negotiation.accept_proposal(c, proposal_id),
-    )
+    world.agree_on_a_return(ago(14), ago(13))
     tick()
     assert db.session.scalars(select(ReturnShipment)).one().status is ReturnStatus.LAPSED
     assert db.session.scalars(select(Refund)).all() == []
