@@ -1,1 +1,1 @@
-"""The dispute itself: opening, negotiation, the one action path (perform/finish), deadlines and domain events."""
+"""The dispute itself: opening, negotiation, the one action path (perform and finish), its deadlines."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from dispute_engine import Action, FormInvalid, RuleViolation, allowed_actions
+from dispute_engine import Action, FormInvalid, NotPermitted, RuleViolation, allowed_actions
 from webapp.core import clock, htmx
 from webapp.core.extensions import db
 from webapp.core.refusals import refusal_of
@@ -142,9 +142,8 @@ def media(item_uuid: str, variant: str) -> Response:
     item, _dispute, actor = visible_item(current_user, item_uuid, clock.now())
     if variant == "original":
         if not may_download_original(item, actor, current_user):
-            abort(
-                403,
-                description="Only the person who added this file and the mediator can download its original.",
+            raise NotPermitted(
+                "E3", "Only the person who added this file and the mediator can download its original."
             )
         return media_files.original(item)
     return media_files.derived(item, variant)

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from dispute_engine import FormInvalid, RuleViolation, format_money
 from webapp.core import clock, htmx
 from webapp.core.extensions import db
+from webapp.core.refusals import refusal_of
 from webapp.core.uploads import uploads_from_request
 from webapp.disputes.models import Dispute
 from webapp.disputes.opening import check_opening, open_dispute, order_for
@@ -127,6 +128,7 @@ def create_dispute(order_id: int) -> Response:
         order = order_for(current_user, order_id)
         # With htmx the file input is kept across the swap (hx-preserve); without, files must be chosen again.
         lost = 0 if htmx.is_htmx() else len(uploads)
-        return _page(order, answers(request.form), exc.errors, status=422, files_lost=lost)
+        status = refusal_of(exc).status
+        return _page(order, answers(request.form), exc.errors, status=status, files_lost=lost)
     flash("Your dispute was opened. The seller has been told.", "success")
     return redirect(url_for("disputes.show", dispute_id=dispute.id), code=303)
