@@ -38,7 +38,7 @@ from .progress import (
 from .proposals import (
     ProposalForm,
     check_proposal_slot,
-    validate_decision_options,
+    validate_decision_solutions,
     validate_terms,
 )
 from .reasons import REASONS, Reason, guidance_for, reasons_for
@@ -123,7 +123,7 @@ __all__ = [
     "reasons_for",
     "smallest_amount",
     "take",
-    "validate_decision_options",
+    "validate_decision_solutions",
     "validate_request",
     "validate_terms",
 ]

@@ -144,15 +144,15 @@ def effect_of(facts: DisputeFacts, deadline: Deadline) -> Effect:
 def _unanswered_decision(facts: DisputeFacts, buyer_wins: Effect, seller_wins: Effect) -> Effect:
     decision = facts.decision
     assert decision is not None
-    if decision.buyer_choice is None:
+    if decision.buyer_answer is None:
         return seller_wins
-    # Only the seller is silent: it loses. If the buyer accepted an option, that option stands.
-    if decision.buyer_choice != REJECTED:
+    # Only the seller is silent: it loses. If the buyer accepted a solution, that solution stands.
+    if decision.buyer_answer != REJECTED:
         return Effect(
             EffectKind.CLOSE,
             "M3",
             "The seller did not answer in time: the solution the buyer accepted stands.",
             Outcome.SELLER_MISSED_DEADLINE,
-            decision.terms(decision.buyer_choice),
+            decision.terms(decision.buyer_answer),
         )
     return buyer_wins

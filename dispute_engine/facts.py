@@ -9,7 +9,7 @@ from decimal import Decimal
 from .policy import Policy
 from .vocabulary import Actor, RefundStatus, Resolution, ReturnStatus, State
 
-REJECTED = 0  # a party's answer to a mediator decision that accepts none of its options
+REJECTED = 0  # a party's answer to a mediator decision that accepts none of its solutions
 
 
 @dataclass(frozen=True)
@@ -35,39 +35,40 @@ class EvidenceRequestFacts:
 class DecisionFacts:
     """The mediator's proposed decision and the parties' answers so far (M4).
 
-    A choice is an option number (1 or 2), REJECTED, or None while unanswered.
+    A party's answer is the number of the solution it accepted (1 or 2), REJECTED, or None while
+    it has not answered.
     """
 
-    options: tuple[Terms, ...]
+    solutions: tuple[Terms, ...]
     answers_due_at: datetime
-    buyer_choice: int | None = None
-    seller_choice: int | None = None
+    buyer_answer: int | None = None
+    seller_answer: int | None = None
 
-    def terms(self, option: int) -> Terms:
-        """The terms of option number `option` (1-based)."""
-        if not 1 <= option <= len(self.options):
-            raise ValueError(f"there is no option {option}")
-        return self.options[option - 1]
+    def terms(self, solution: int) -> Terms:
+        """The terms of solution number `solution` (1-based)."""
+        if not 1 <= solution <= len(self.solutions):
+            raise ValueError(f"there is no solution {solution}")
+        return self.solutions[solution - 1]
 
-    def choice(self, party: Actor) -> int | None:
+    def answer(self, party: Actor) -> int | None:
         """The party's answer, or None while it has not answered."""
-        return self.buyer_choice if party is Actor.BUYER else self.seller_choice
+        return self.buyer_answer if party is Actor.BUYER else self.seller_answer
 
     @property
-    def agreed_option(self) -> int | None:
-        """The option both parties accepted, if they accepted the same one (M5)."""
-        same = self.buyer_choice == self.seller_choice
-        return self.buyer_choice if same and self.buyer_choice not in (None, REJECTED) else None
+    def agreed_solution(self) -> int | None:
+        """The solution both parties accepted, if they accepted the same one (M5)."""
+        same = self.buyer_answer == self.seller_answer
+        return self.buyer_answer if same and self.buyer_answer not in (None, REJECTED) else None
 
     @property
     def someone_rejected(self) -> bool:
         """Whether either party rejected the proposal (M6)."""
-        return REJECTED in (self.buyer_choice, self.seller_choice)
+        return REJECTED in (self.buyer_answer, self.seller_answer)
 
     @property
     def unanswered(self) -> tuple[Actor, ...]:
         """The parties that have not answered yet."""
-        return tuple(p for p in (Actor.BUYER, Actor.SELLER) if self.choice(p) is None)
+        return tuple(p for p in (Actor.BUYER, Actor.SELLER) if self.answer(p) is None)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Proposals between the parties (N2-N5) and the mediator's decision options (M4)."""
+"""Proposals between the parties (N2-N5) and the mediator's decision solutions (M4)."""
 
 from __future__ import annotations
 
@@ -77,17 +77,17 @@ def check_proposal_slot(
         raise RuleViolation("N2", "Each party has at most two live proposals, one of each kind.")
 
 
-def validate_decision_options(
-    options: Sequence[tuple[object, object, object]],
+def validate_decision_solutions(
+    solutions: Sequence[tuple[object, object, object]],
     *,
     total: Decimal,
     currency: str,
     received: bool,
 ) -> list[ProposalForm]:
     """Check the mediator's one or two solutions (M4); a solution may grant nothing (0)."""
-    filled = [o for o in options if any(str(v or "").strip() for v in o[:2])]
+    filled = [o for o in solutions if any(str(v or "").strip() for v in o[:2])]
     if not 1 <= len(filled) <= 2:
-        raise FormInvalid({"options": "Offer one or two solutions."})
+        raise FormInvalid({"solutions": "Offer one or two solutions."})
     forms: list[ProposalForm] = []
     errors: dict[str, str] = {}
     for index, (resolution, amount, comment) in enumerate(filled, start=1):
@@ -104,9 +104,9 @@ def validate_decision_options(
                 )
             )
         except FormInvalid as exc:
-            errors.update({f"option{index}_{k}": v for k, v in exc.errors.items()})
+            errors.update({f"solution{index}_{k}": v for k, v in exc.errors.items()})
     if errors:
         raise FormInvalid(errors)
     if len(forms) == 2 and forms[0].terms == forms[1].terms:
-        raise FormInvalid({"options": "The two solutions are the same; offer one, or two different ones."})
+        raise FormInvalid({"solutions": "The two solutions are the same; offer one, or two different ones."})
     return forms

@@ -52,11 +52,11 @@ def take(
     now: datetime,
     *,
     terms: Terms | None = None,
-    choice: int | None = None,
+    solution: int | None = None,
 ) -> Step:
     """Check `action` against the rules and say what it does.
 
-    `terms` are the accepted proposal's (ACCEPT_PROPOSAL); `choice` is the option a party answers
+    `terms` are the accepted proposal's (ACCEPT_PROPOSAL); `solution` is the solution a party answers
     (ANSWER_DECISION: a number, or REJECTED) or the mediator picks (FINAL_DECISION).
     """
     check(facts, actor, action, now)
@@ -86,33 +86,33 @@ def take(
             outcome = Outcome.ARBITRATION_CANCELLED if before is State.ESCALATED else Outcome.CANCELLED
             return Step(rule, before, after, closing=Closing(outcome, NOTHING))
         case Action.ANSWER_DECISION:
-            return _answer(facts, actor, choice, step)
+            return _answer(facts, actor, solution, step)
         case Action.FINAL_DECISION:
-            return _final(facts, choice, step)
+            return _final(facts, solution, step)
     return step
 
 
-def _answer(facts: DisputeFacts, actor: Actor, choice: int | None, step: Step) -> Step:
+def _answer(facts: DisputeFacts, actor: Actor, solution: int | None, step: Step) -> Step:
     decision = facts.decision
     assert decision is not None  # the table's guard
-    if choice is None or not REJECTED <= choice <= len(decision.options):
-        raise FormInvalid({"choice": "Accept one of the solutions, or reject them."})
-    if choice == REJECTED:
+    if solution is None or not REJECTED <= solution <= len(decision.solutions):
+        raise FormInvalid({"solution": "Accept one of the solutions, or reject them."})
+    if solution == REJECTED:
         return Step("M6", step.before, step.after)
-    if decision.choice(actor.other_party) == choice:
+    if decision.answer(actor.other_party) == solution:
         # M5: both parties accepted the same solution, so it closes the dispute.
-        closing = Closing(Outcome.MEDIATION_AGREED, decision.terms(choice))
+        closing = Closing(Outcome.MEDIATION_AGREED, decision.terms(solution))
         return Step("M5", step.before, State.CLOSED, closing=closing)
     return step
 
 
-def _final(facts: DisputeFacts, choice: int | None, step: Step) -> Step:
+def _final(facts: DisputeFacts, solution: int | None, step: Step) -> Step:
     decision = facts.decision
     assert decision is not None  # the table's guard
-    if choice is None or not 1 <= choice <= len(decision.options):
-        raise FormInvalid({"option": "Choose one of the solutions you offered."})
+    if solution is None or not 1 <= solution <= len(decision.solutions):
+        raise FormInvalid({"solution": "Choose one of the solutions you offered."})
     return Step(
-        step.rule, step.before, step.after, closing=Closing(Outcome.FINAL_DECISION, decision.terms(choice))
+        step.rule, step.before, step.after, closing=Closing(Outcome.FINAL_DECISION, decision.terms(solution))
     )
 
 

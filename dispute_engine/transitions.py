@@ -56,7 +56,7 @@ def _has_open_request(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleV
 def _may_answer_decision(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViolation | None:
     if facts.decision is None:
         return RuleViolation("M4", "The mediator has not proposed a decision yet.")
-    if facts.decision.choice(actor) is not None:
+    if facts.decision.answer(actor) is not None:
         return RuleViolation("M4", "You have already answered the mediator's proposal.")
     return None
 
@@ -64,7 +64,7 @@ def _may_answer_decision(facts: DisputeFacts, actor: Actor, now: datetime) -> Ru
 def _may_decide(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViolation | None:
     decision = facts.decision
     if decision is None:
-        return RuleViolation("M5", "Propose a decision first; the final decision picks one of its options.")
+        return RuleViolation("M5", "Propose a decision first; the final decision picks one of its solutions.")
     if not (decision.someone_rejected or not decision.unanswered):
         return RuleViolation(
             "M5", "Wait for the parties: a final decision follows a rejection or both answers."

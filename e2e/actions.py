@@ -356,11 +356,11 @@ def propose_decision(page: Page, solutions: list[tuple[str, str, str]], explanat
     expect_done(page, "Decision proposed to both parties.")
 
 
-def answer_decision(page: Page, choice: int, comment: str = "") -> None:
-    """As a party, accept solution `choice` (confirming), or reject the solutions with 0 (M4)."""
-    if choice:
-        press(page, page.get_by_role("button", name=f"Accept solution {choice}"), "accept-solution")
-        confirm(page, "Yes, accept solution", "accept-solution", saying=f"Solution {choice}")
+def answer_decision(page: Page, solution: int, comment: str = "") -> None:
+    """As a party, accept solution `solution` (confirming), or reject the solutions with 0 (M4)."""
+    if solution:
+        press(page, page.get_by_role("button", name=f"Accept solution {solution}"), "accept-solution")
+        confirm(page, "Yes, accept solution", "accept-solution", saying=f"Solution {solution}")
         expect_done(page, "You accepted the solution.")
         return
     page.locator("summary").filter(has_text="Reject the solutions").click()
@@ -370,13 +370,13 @@ def answer_decision(page: Page, choice: int, comment: str = "") -> None:
     expect_done(page, "You rejected the proposed solutions")
 
 
-def final_decision(page: Page, option: int, comment: str = "") -> None:
-    """As the mediator, choose solution `option` as the final decision and confirm (M5)."""
+def final_decision(page: Page, solution: int, comment: str = "") -> None:
+    """As the mediator, choose solution `solution` as the final decision and confirm (M5)."""
     form = page.locator("form").filter(has=page.get_by_role("heading", name="Final decision"))
-    form.get_by_role("radio", name=f"Solution {option}:").check()
+    form.get_by_role("radio", name=f"Solution {solution}:").check()
     form.get_by_label("Comment").fill(comment)
     press(page, form.get_by_role("button", name="Final decision"), "final-decision")
-    confirm(page, "Yes, final decision", "final-decision", saying=f"solution {option}")
+    confirm(page, "Yes, final decision", "final-decision", saying=f"solution {solution}")
     expect_done(page, "Final decision made: the dispute is closed.")
 
 

@@ -217,13 +217,13 @@ def test_m4_m5_each_solution_is_a_card_with_accept_and_the_answers_show_once_giv
     assert page.count('id="solution-') == 2 and "Reject the solutions" in page
     box = client.post(
         f"/disputes/{dispute.id}/accept-solution",
-        data={"choice": "1", "version": dispute.version},
+        data={"solution": "1", "version": dispute.version},
         headers=HX,
     )
     assert "Solution 1: Refund only, 15.00 USD" in text(box)
     done = client.post(
         f"/disputes/{dispute.id}/accept-solution",
-        data={"choice": "1", "version": dispute.version, "confirm": "yes"},
+        data={"solution": "1", "version": dispute.version, "confirm": "yes"},
         headers=HX,
     )
     assert done.status_code == 200 and "You accepted this" in text(done)
@@ -232,7 +232,7 @@ def test_m4_m5_each_solution_is_a_card_with_accept_and_the_answers_show_once_giv
     assert "The buyer accepted this" in seller_page
     client.post(
         f"/disputes/{dispute.id}/accept-solution",
-        data={"choice": "1", "version": world.reload(dispute).version, "confirm": "yes"},
+        data={"solution": "1", "version": world.reload(dispute).version, "confirm": "yes"},
     )
     assert "both parties accepted the platform" in text(client.get(f"/disputes/{dispute.id}")).lower()
 

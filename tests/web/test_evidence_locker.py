@@ -245,8 +245,8 @@ def test_e3_a_decision_records_the_hashes_of_the_evidence_present(client, auth, 
         f"/disputes/{dispute.id}/propose-decision",
         data={
             "version": world.reload(dispute).version,
-            "option1_resolution": "refund_only",
-            "option1_amount": "20.00",
+            "solution1_resolution": "refund_only",
+            "solution1_amount": "20.00",
         },
     )
     assert response.status_code == 303, text(response)

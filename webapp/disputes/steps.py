@@ -61,7 +61,7 @@ class Done:
     data: dict[str, Any] = field(default_factory=dict)
     result: Any = None  # handed back to the caller of `perform`
     terms: Terms | None = None  # the accepted proposal's terms (ACCEPT_PROPOSAL)
-    choice: int | None = None  # the option answered or picked (ANSWER_DECISION, FINAL_DECISION)
+    solution: int | None = None  # the solution answered or picked (ANSWER_DECISION, FINAL_DECISION)
     closing_summary: str = ""  # set when the closing is its own history line after this one
     outcome_comment: str = ""
     # Thread messages and evidence have their own cursors: they leave the other party's forms valid.
@@ -145,7 +145,7 @@ def finish(ctx: ActionContext, done: Done) -> None:
     """Persist the step, record the history and notify, bump the version, store the next deadline."""
     step = done.step
     if step is None and ctx.action is not None:
-        step = take(ctx.facts, ctx.actor, ctx.action, ctx.now, terms=done.terms, choice=done.choice)
+        step = take(ctx.facts, ctx.actor, ctx.action, ctx.now, terms=done.terms, solution=done.solution)
     notes = _persist(ctx, step, done.outcome_comment) if step else []
     rule = done.rule or (step.rule if step else None)
     summary = " ".join([done.summary, *notes])

@@ -42,10 +42,10 @@ def mediation_facts(requests: Sequence[EvidenceRequest], decision: Decision | No
     if decision is not None:
         buyer, seller = (decision.answer_of(p) for p in (Actor.BUYER, Actor.SELLER))
         decision_facts = DecisionFacts(
-            options=tuple(o.terms for o in decision.options),
+            solutions=tuple(o.terms for o in decision.solutions),
             answers_due_at=decision.answers_due_at,
-            buyer_choice=buyer.choice if buyer else None,
-            seller_choice=seller.choice if seller else None,
+            buyer_answer=buyer.solution if buyer else None,
+            seller_answer=seller.solution if seller else None,
         )
     return {
         "open_requests": tuple(EvidenceRequestFacts(r.party, r.due_at) for r in requests),

@@ -46,8 +46,8 @@ class DecisionStatus(StrEnum):
 
     PROPOSED = "proposed"  # the parties answer within the policy's days
     REPLACED = "replaced"  # the mediator proposed again (M6)
-    AGREED = "agreed"  # both parties accepted the same option (M5)
-    FINAL = "final"  # the mediator chose an option (M5), or a missed deadline settled it (M3)
+    AGREED = "agreed"  # both parties accepted the same solution (M5)
+    FINAL = "final"  # the mediator chose a solution (M5), or a missed deadline settled it (M3)
 
 
 class Decision(Model):
@@ -62,13 +62,14 @@ class Decision(Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answers_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    chosen_option: Mapped[int | None]
+    # The database keeps the columns' and table's first names (chosen_option, choice, decision_options).
+    chosen_solution: Mapped[int | None] = mapped_column("chosen_option")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The evidence present when the decision was made: [{"id", "sha256", "removed"}].
     evidence_hashes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
-    options: Mapped[list[DecisionOption]] = relationship(
-        order_by="DecisionOption.position", lazy="selectin", cascade="all, delete-orphan"
+    solutions: Mapped[list[DecisionSolution]] = relationship(
+        order_by="DecisionSolution.position", lazy="selectin", cascade="all, delete-orphan"
     )
     answers: Mapped[list[DecisionAnswer]] = relationship(lazy="selectin", cascade="all, delete-orphan")
 
@@ -77,7 +78,7 @@ class Decision(Model):
         return next((a for a in self.answers if a.party is party), None)
 
 
-class DecisionOption(Model):
+class DecisionSolution(Model):
     """One solution the mediator offers (M4)."""
 
     __tablename__ = "decision_options"
@@ -93,12 +94,12 @@ class DecisionOption(Model):
 
     @property
     def terms(self) -> Terms:
-        """The option's resolution and amount."""
+        """The solution's resolution and amount."""
         return Terms(self.resolution, self.amount)
 
 
 class DecisionAnswer(Model):
-    """A party's answer: the option it accepts, or 0 for rejecting them all (M4, M6)."""
+    """A party's answer: the solution it accepts, or 0 for rejecting them all (M4, M6)."""
 
     __tablename__ = "decision_answers"
 
@@ -106,7 +107,7 @@ class DecisionAnswer(Model):
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
     party: Mapped[Actor] = mapped_column(string_enum(Actor))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    choice: Mapped[int]
+    solution: Mapped[int] = mapped_column("choice")  # the solution's number; 0: rejected them all
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -20,8 +20,8 @@ def end_mediation_business(event: DisputeClosed) -> None:
     decision.decided_at = event.at
     buyer = decision.answer_of(Actor.BUYER)
     # M3: a silent seller loses; where the buyer had accepted a solution, that one stands.
-    if event.closing.terms != event.dispute.request and buyer is not None and buyer.choice:
-        decision.chosen_option = buyer.choice
+    if event.closing.terms != event.dispute.request and buyer is not None and buyer.solution:
+        decision.chosen_solution = buyer.solution
     return None
 
 

@@ -10,7 +10,7 @@ from dispute_engine import (
     FormInvalid,
     add_days,
     format_money,
-    validate_decision_options,
+    validate_decision_solutions,
 )
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
@@ -20,7 +20,7 @@ from webapp.mediation.facts import current_decision, open_requests
 from webapp.mediation.models import (
     Decision,
     DecisionAnswer,
-    DecisionOption,
+    DecisionSolution,
     DecisionStatus,
     EvidenceRequest,
     RequestStatus,
@@ -88,7 +88,7 @@ def respond_evidence(ctx: ActionContext, comment: str, files: Attachments) -> Do
 
 def propose_decision(
     ctx: ActionContext,
-    options: list[tuple[str, str, str]],
+    solutions: list[tuple[str, str, str]],
     comment: str,
     evidence: list[dict[str, Any]],
 ) -> Done:
@@ -97,8 +97,8 @@ def propose_decision(
     `evidence` is the fingerprint of every evidence item as the mediator decides (id, SHA-256, removed).
     """
     order = ctx.dispute.order
-    forms = validate_decision_options(
-        options, total=order.total, currency=order.currency, received=ctx.dispute.received
+    forms = validate_decision_solutions(
+        solutions, total=order.total, currency=order.currency, received=ctx.dispute.received
     )
     previous = current_decision(ctx.dispute)
     if previous is not None:
@@ -111,8 +111,8 @@ def propose_decision(
         created_at=ctx.now,
         answers_due_at=add_days(ctx.now, policy_named(ctx.dispute.policy).decision_answer_days),
         evidence_hashes=evidence,
-        options=[
-            DecisionOption(
+        solutions=[
+            DecisionSolution(
                 position=i, resolution=f.terms.resolution, amount=f.terms.amount, comment=f.comment
             )
             for i, f in enumerate(forms, start=1)
@@ -132,51 +132,55 @@ def _number(raw: str | None) -> int | None:
         return None
 
 
-def answer_decision(ctx: ActionContext, choice: str, comment: str, files: Attachments) -> Done:
-    """A party accepts one option or rejects them (with new evidence); matching answers close it (M4-M6)."""
+def answer_decision(ctx: ActionContext, solution: str, comment: str, files: Attachments) -> Done:
+    """A party accepts one solution or rejects them (with new evidence); matching answers close it (M4-M6)."""
     decision = current_decision(ctx.dispute)
     assert decision is not None  # the engine's guard
-    picked = _number(choice)
-    if picked is None or not REJECTED <= picked <= len(decision.options):
-        raise FormInvalid({"choice": "Accept one of the solutions, or reject them."})
+    picked = _number(solution)
+    if picked is None or not REJECTED <= picked <= len(decision.solutions):
+        raise FormInvalid({"solution": "Accept one of the solutions, or reject them."})
     text = (comment or "").strip()[:TEXT_MAX]
     files.check()
     files.store(ctx)
     decision.answers.append(
         DecisionAnswer(
-            party=ctx.actor, user_id=ctx.person.id, choice=picked, comment=text, created_at=ctx.now
+            party=ctx.actor, user_id=ctx.person.id, solution=picked, comment=text, created_at=ctx.now
         )
     )
     other = decision.answer_of(ctx.actor.other_party)
-    if picked and other is not None and other.choice == picked:
-        decision.status, decision.chosen_option, decision.decided_at = DecisionStatus.AGREED, picked, ctx.now
+    if picked and other is not None and other.solution == picked:
+        decision.status, decision.chosen_solution, decision.decided_at = (
+            DecisionStatus.AGREED,
+            picked,
+            ctx.now,
+        )
     said = f"accepted solution {picked}" if picked else "rejected the proposed solutions"
     return Done(
         "decision_answered",
         f"The {ctx.actor.value} {said}.",
         rule="M4" if picked else "M6",
         data={"comment": text},
-        choice=picked,
+        solution=picked,
         closing_summary="Both parties accepted the same solution.",
         outcome_comment=decision.comment,
     )
 
 
-def final_decision(ctx: ActionContext, option: str, comment: str, evidence: list[dict[str, Any]]) -> Done:
+def final_decision(ctx: ActionContext, solution: str, comment: str, evidence: list[dict[str, Any]]) -> Done:
     """The mediator picks one of the solutions already offered; the dispute closes (M5)."""
     decision = current_decision(ctx.dispute)
     assert decision is not None  # the engine's guard
-    position = _number(option) or 0
-    if not 1 <= position <= len(decision.options):
-        raise FormInvalid({"option": "Choose one of the solutions you offered."})
-    chosen = decision.options[position - 1]
-    decision.status, decision.chosen_option, decision.decided_at = DecisionStatus.FINAL, position, ctx.now
+    position = _number(solution) or 0
+    if not 1 <= position <= len(decision.solutions):
+        raise FormInvalid({"solution": "Choose one of the solutions you offered."})
+    chosen = decision.solutions[position - 1]
+    decision.status, decision.chosen_solution, decision.decided_at = DecisionStatus.FINAL, position, ctx.now
     decision.evidence_hashes = evidence
     _mediator_acts(ctx)
     amount = format_money(chosen.amount, ctx.dispute.currency)
     return Done(
         "closed",
         f"The mediator's final decision: solution {chosen.position}, {amount}.",
-        choice=position,
+        solution=position,
         outcome_comment=(comment or decision.comment).strip()[:TEXT_MAX],
     )

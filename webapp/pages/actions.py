@@ -47,12 +47,12 @@ def number(form: Form, name: str) -> int:
         abort(400, description=f"The form is missing its {name.replace('_', ' ')}. Reload the page.")
 
 
-def _decision_options(form: Form) -> list[tuple[str, str, str]]:
+def _decision_solutions(form: Form) -> list[tuple[str, str, str]]:
     return [
         (
-            form.get(f"option{i}_resolution", ""),
-            form.get(f"option{i}_amount", ""),
-            form.get(f"option{i}_comment", ""),
+            form.get(f"solution{i}_resolution", ""),
+            form.get(f"solution{i}_amount", ""),
+            form.get(f"solution{i}_comment", ""),
         )
         for i in (1, 2)
     ]
@@ -145,7 +145,7 @@ SPECS = (
         "propose-decision",
         Action.PROPOSE_DECISION,
         lambda c, f, u: mediation.propose_decision(
-            c, _decision_options(f), f.get("comment", ""), fingerprint(c.dispute.id)
+            c, _decision_solutions(f), f.get("comment", ""), fingerprint(c.dispute.id)
         ),
         "Decision proposed to both parties.",
     ),
@@ -153,7 +153,7 @@ SPECS = (
         "accept-solution",
         Action.ANSWER_DECISION,
         lambda c, f, u: mediation.answer_decision(
-            c, f.get("choice", ""), f.get("comment", ""), UploadedFiles(u)
+            c, f.get("solution", ""), f.get("comment", ""), UploadedFiles(u)
         ),
         "You accepted the solution.",
         confirm="Accepting is final: if the other party accepts the same solution, the dispute closes on it.",
@@ -169,7 +169,7 @@ SPECS = (
         "final-decision",
         Action.FINAL_DECISION,
         lambda c, f, u: mediation.final_decision(
-            c, f.get("option", ""), f.get("comment", ""), fingerprint(c.dispute.id)
+            c, f.get("solution", ""), f.get("comment", ""), fingerprint(c.dispute.id)
         ),
         "Final decision made: the dispute is closed.",
         confirm="The final decision closes the dispute.",
@@ -218,12 +218,11 @@ def consequence(spec: ActionSpec, ctx: ActionContext, form: Form) -> str:
             return f"Accepting is final: the dispute closes and {amount} will be refunded."
     if spec.name in ("accept-solution", "final-decision"):
         decision = current_decision(ctx.dispute)
-        key = "choice" if spec.name == "accept-solution" else "option"
-        options = decision.options if decision else []
-        option = next((o for o in options if str(o.position) == form.get(key)), None)
-        if option is not None:
-            terms = f"{option.resolution.label}, {format_money(option.amount, currency)}"
+        solutions = decision.solutions if decision else []
+        solution = next((o for o in solutions if str(o.position) == form.get("solution")), None)
+        if solution is not None:
+            terms = f"{solution.resolution.label}, {format_money(solution.amount, currency)}"
             if spec.name == "final-decision":
-                return f"The final decision closes the dispute on solution {option.position}: {terms}."
-            return f"{spec.confirm} Solution {option.position}: {terms}."
+                return f"The final decision closes the dispute on solution {solution.position}: {terms}."
+            return f"{spec.confirm} Solution {solution.position}: {terms}."
     return spec.confirm

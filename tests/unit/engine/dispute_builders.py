@@ -115,17 +115,17 @@ def evidence_request(party: Actor, due_at: datetime) -> EvidenceRequestFacts:
 
 
 def decision(
-    *options: Terms,
+    *solutions: Terms,
     due_at: datetime | None = None,
     buyer: int | None = None,
     seller: int | None = None,
 ) -> DecisionFacts:
     """The mediator's proposal (the sources' two solutions unless given), answers due on day 12."""
     return DecisionFacts(
-        options or (HALF_BACK_KEEP_ITEM, ALL_BACK_AFTER_RETURN),
+        solutions or (HALF_BACK_KEEP_ITEM, ALL_BACK_AFTER_RETURN),
         due_at or after_opening(12),
-        buyer_choice=buyer,
-        seller_choice=seller,
+        buyer_answer=buyer,
+        seller_answer=seller,
     )
 
 

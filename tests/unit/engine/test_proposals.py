@@ -13,7 +13,7 @@ from dispute_engine import (
     RuleViolation,
     Terms,
     check_proposal_slot,
-    validate_decision_options,
+    validate_decision_solutions,
     validate_terms,
 )
 
@@ -21,24 +21,24 @@ TOTAL = Decimal("50.00")
 REFUND, RETURN = Resolution.REFUND_ONLY, Resolution.RETURN_AND_REFUND
 
 
-def proposal(resolution: object = "refund_only", amount: object = "20", comment: object = "", **options):
-    values = {"total": TOTAL, "currency": "USD", "received": True} | options
+def proposal(resolution: object = "refund_only", amount: object = "20", comment: object = "", **solutions):
+    values = {"total": TOTAL, "currency": "USD", "received": True} | solutions
     return validate_terms(resolution, amount, comment, **values)
 
 
-def proposal_errors(*args, **options) -> dict[str, str]:
+def proposal_errors(*args, **solutions) -> dict[str, str]:
     with pytest.raises(FormInvalid) as refused:
-        proposal(*args, **options)
+        proposal(*args, **solutions)
     return refused.value.errors
 
 
-def options(*rows, received: bool = True) -> list[ProposalForm]:
-    return validate_decision_options(list(rows), total=TOTAL, currency="USD", received=received)
+def solutions(*rows, received: bool = True) -> list[ProposalForm]:
+    return validate_decision_solutions(list(rows), total=TOTAL, currency="USD", received=received)
 
 
 def option_errors(*rows, received: bool = True) -> dict[str, str]:
     with pytest.raises(FormInvalid) as refused:
-        options(*rows, received=received)
+        solutions(*rows, received=received)
     return refused.value.errors
 
 
@@ -139,7 +139,7 @@ def test_n3_only_a_live_proposal_can_be_changed():
 
 
 def test_m4_the_sources_two_solutions_half_back_keeping_it_or_everything_after_returning_it():
-    forms = options(
+    forms = solutions(
         ("refund_only", "25", "Keep the phone, half the money back."),
         ("return_and_refund", "50", "Everything back after returning it at your cost."),
     )
@@ -151,35 +151,35 @@ def test_m4_the_sources_two_solutions_half_back_keeping_it_or_everything_after_r
 
 
 def test_m4_one_solution_is_enough_and_empty_rows_are_ignored():
-    forms = options(("refund_only", "45", ""), ("", "", "a comment alone is no solution"))
+    forms = solutions(("refund_only", "45", ""), ("", "", "a comment alone is no solution"))
     assert len(forms) == 1
 
 
 def test_m4_no_solution_is_refused():
-    assert option_errors(("", "", ""), ("", "", "")) == {"options": "Offer one or two solutions."}
+    assert option_errors(("", "", ""), ("", "", "")) == {"solutions": "Offer one or two solutions."}
 
 
 def test_m4_three_solutions_are_refused():
     assert option_errors(("refund_only", "10", ""), ("refund_only", "20", ""), ("refund_only", "30", "")) == {
-        "options": "Offer one or two solutions."
+        "solutions": "Offer one or two solutions."
     }
 
 
 def test_m4_two_identical_solutions_are_refused():
     errors = option_errors(("refund_only", "25", "a"), ("refund_only", "25.00", "b"))
-    assert set(errors) == {"options"}
+    assert set(errors) == {"solutions"}
 
 
 def test_m4_m3_a_solution_may_grant_nothing():
-    (form,) = options(("refund_only", "0", "The evidence does not show a fault."))
+    (form,) = solutions(("refund_only", "0", "The evidence does not show a fault."))
     assert form.terms == Terms(REFUND, Decimal("0"))
 
 
 def test_m4_each_wrong_field_is_named_with_its_option():
     errors = option_errors(("refund_only", "25", ""), ("return_and_refund", "-3", ""), received=False)
-    assert set(errors) == {"option2_resolution", "option2_amount"}
+    assert set(errors) == {"solution2_resolution", "solution2_amount"}
 
 
 def test_f3_m4_a_solution_above_the_order_total_is_refused():
     errors = option_errors(("refund_only", "25", ""), ("return_and_refund", "50.01", ""))
-    assert errors == {"option2_amount": "The amount cannot be more than the order total, 50.00 USD."}
+    assert errors == {"solution2_amount": "The amount cannot be more than the order total, 50.00 USD."}

@@ -104,35 +104,35 @@ def test_a_refused_action_is_refused_before_any_step_is_made() -> None:
 
 
 def test_m4_one_party_accepting_leaves_the_dispute_with_the_mediator() -> None:
-    step = take(escalated(decision=decision()), B, Action.ANSWER_DECISION, NOW, choice=1)
+    step = take(escalated(decision=decision()), B, Action.ANSWER_DECISION, NOW, solution=1)
     assert (step.rule, step.after, step.closing) == ("M4", State.ESCALATED, None)
 
 
 def test_m5_both_accepting_the_same_solution_closes_on_it() -> None:
     before = escalated(decision=decision(buyer=2))
-    step = take(before, S, Action.ANSWER_DECISION, NOW, choice=2)
+    step = take(before, S, Action.ANSWER_DECISION, NOW, solution=2)
     assert (step.rule, step.after) == ("M5", State.CLOSED)
     assert step.closing == Closing(Outcome.MEDIATION_AGREED, ALL_BACK_AFTER_RETURN)
 
 
 def test_m6_a_rejection_keeps_the_dispute_with_the_mediator() -> None:
-    step = take(escalated(decision=decision(buyer=1)), S, Action.ANSWER_DECISION, NOW, choice=REJECTED)
+    step = take(escalated(decision=decision(buyer=1)), S, Action.ANSWER_DECISION, NOW, solution=REJECTED)
     assert (step.rule, step.after, step.closing) == ("M6", State.ESCALATED, None)
 
 
-@pytest.mark.parametrize("choice", [None, -1, 3])
-def test_m4_an_answer_outside_the_offered_solutions_is_a_form_error(choice: int | None) -> None:
+@pytest.mark.parametrize("solution", [None, -1, 3])
+def test_m4_an_answer_outside_the_offered_solutions_is_a_form_error(solution: int | None) -> None:
     with pytest.raises(FormInvalid) as invalid:
-        take(escalated(decision=decision()), B, Action.ANSWER_DECISION, NOW, choice=choice)
-    assert "choice" in invalid.value.errors
+        take(escalated(decision=decision()), B, Action.ANSWER_DECISION, NOW, solution=solution)
+    assert "solution" in invalid.value.errors
 
 
 def test_m5_the_final_decision_closes_on_the_chosen_solution() -> None:
     before = escalated(decision=decision(buyer=REJECTED))
-    step = take(before, M, Action.FINAL_DECISION, NOW, choice=1)
+    step = take(before, M, Action.FINAL_DECISION, NOW, solution=1)
     assert step.closing == Closing(Outcome.FINAL_DECISION, HALF_BACK_KEEP_ITEM)
     with pytest.raises(FormInvalid):
-        take(before, M, Action.FINAL_DECISION, NOW, choice=0)
+        take(before, M, Action.FINAL_DECISION, NOW, solution=0)
 
 
 # (rule, facts whose next deadline passes, state after, what follows)

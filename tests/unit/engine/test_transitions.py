@@ -422,10 +422,10 @@ def test_m5_the_mediator_decides_once_the_parties_disagreed_or_one_rejected(buye
 
 
 def test_m5_agreement_on_the_same_option_is_known_to_the_engine():
-    assert decision(buyer=2, seller=2).agreed_option == 2
-    assert decision(buyer=1, seller=2).agreed_option is None
-    assert decision(buyer=REJECTED, seller=REJECTED).agreed_option is None
-    assert decision(buyer=1).agreed_option is None
+    assert decision(buyer=2, seller=2).agreed_solution == 2
+    assert decision(buyer=1, seller=2).agreed_solution is None
+    assert decision(buyer=REJECTED, seller=REJECTED).agreed_solution is None
+    assert decision(buyer=1).agreed_solution is None
 
 
 def test_m6_after_a_rejection_the_party_adds_evidence_and_the_mediator_may_replace_the_proposal():
