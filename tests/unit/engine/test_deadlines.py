@@ -191,7 +191,7 @@ def test_m4_m3_both_silent_on_the_decision_the_buyers_silence_decides_for_the_se
 
 
 @pytest.mark.parametrize(("solution", "terms"), [(1, HALF_BACK_KEEP_ITEM), (2, ALL_BACK_AFTER_RETURN)])
-def test_m4_m3_buyer_accepted_option_k_and_seller_silent_closes_on_option_k(solution, terms):
+def test_m4_m3_buyer_accepted_solution_k_and_seller_silent_closes_on_solution_k(solution, terms):
     dispute = escalated(decision=decision(buyer=solution))
     assert due_deadline(dispute, after_opening(12) - SECOND) is None
     effect = effect_now(dispute, after_opening(12))

@@ -175,7 +175,7 @@ def test_m4_m3_a_solution_may_grant_nothing():
     assert form.terms == Terms(REFUND, Decimal("0"))
 
 
-def test_m4_each_wrong_field_is_named_with_its_option():
+def test_m4_each_wrong_field_is_named_with_its_solution():
     errors = option_errors(("refund_only", "25", ""), ("return_and_refund", "-3", ""), received=False)
     assert set(errors) == {"solution2_resolution", "solution2_amount"}
 

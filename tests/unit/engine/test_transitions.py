@@ -421,7 +421,7 @@ def test_m5_the_mediator_decides_once_the_parties_disagreed_or_one_rejected(buye
     )
 
 
-def test_m5_agreement_on_the_same_option_is_known_to_the_engine():
+def test_m5_agreement_on_the_same_solution_is_known_to_the_engine():
     assert decision(buyer=2, seller=2).agreed_solution == 2
     assert decision(buyer=1, seller=2).agreed_solution is None
     assert decision(buyer=REJECTED, seller=REJECTED).agreed_solution is None
@@ -436,7 +436,7 @@ def test_m6_after_a_rejection_the_party_adds_evidence_and_the_mediator_may_repla
     check(dispute, Actor.MEDIATOR, Action.REQUEST_EVIDENCE, NOW)
 
 
-def test_m4_a_decisions_options_are_numbered_from_one():
+def test_m4_a_decisions_solutions_are_numbered_from_one():
     proposal = decision()
     assert proposal.terms(1).amount == 25
     assert proposal.terms(2).amount == 50
