@@ -17,6 +17,7 @@ from webapp.core import clock, config, extensions, storage
 
 # Append yours here ("module:attribute"); they are imported lazily by create_app().
 BLUEPRINTS: list[str] = [
+    "webapp.core.health:bp",
     "webapp.dashboard.home_page:bp",
     "webapp.accounts.routes:bp",
     "webapp.pages.orders:bp",
@@ -63,10 +64,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
 
-    from webapp.core import refusals, responses
+    from webapp.core import refusals, request_log, responses
     from webapp.evidence.media_tools import warn_if_tools_missing
     from webapp.pages import refusal_pages
 
+    request_log.init_app(app)
     responses.register(app)
     refusals.register(app)
     refusal_pages.register(app)

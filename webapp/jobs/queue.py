@@ -22,6 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from webapp.core.extensions import db
+from webapp.core.health import readiness_check
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,23 @@ _POOL_LOCK = threading.Lock()
 # A countdown is measured on the enqueuer's clock and the claim on the worker's: arrive a bit late
 # rather than a bit early (an early job finds the backoff not over yet and does nothing).
 COUNTDOWN_MARGIN_SECONDS = 1.0
+
+
+BROKER_TIMEOUT_SECONDS = 2.0
+
+
+@readiness_check("broker")
+def broker_reachable() -> None:
+    """With JOBS=celery, the broker answers (jobs would pile up in the sweep otherwise)."""
+    app = current_app
+    if app.config["JOBS"] != "celery":
+        return
+    from kombu.connection import Connection  # Celery's transport library, present wherever Celery is
+
+    # kombu ships no annotations for Connection's constructor.
+    broker = Connection(app.config["BROKER_URL"], connect_timeout=BROKER_TIMEOUT_SECONDS)  # type: ignore[no-untyped-call]
+    with broker as connection:
+        connection.ensure_connection(max_retries=1)
 
 
 JobFunction = Callable[[int], Any]

@@ -1,0 +1,62 @@
+"""One JSON line per request, with a request id that follows the work it starts (jobs included)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from typing import Any
+
+from flask import Flask, g, has_request_context, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+log = logging.getLogger("webapp.requests")
+HEADER = "X-Request-ID"
+_FINE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def request_id() -> str | None:
+    """The current request's id (None outside a request)."""
+    return g.get("request_id") if has_request_context() else None
+
+
+def log_event(event: str, **fields: Any) -> None:
+    """Write one JSON line (a request, a job) at INFO."""
+    log.info(json.dumps({"event": event, "ts": round(time.time(), 3), **fields}, default=str))
+
+
+def _start() -> None:
+    given = request.headers.get(HEADER, "")
+    g.request_id = given if _FINE_ID.fullmatch(given) else uuid.uuid4().hex
+    g.request_started = time.perf_counter()
+
+
+def _finish(response: Response) -> Response:
+    response.headers[HEADER] = g.get("request_id", "")
+    user = current_user.get_id() if current_user and current_user.is_authenticated else None
+    started = g.get("request_started", time.perf_counter())
+    log_event(
+        "request",
+        request_id=g.get("request_id"),
+        method=request.method,
+        path=request.path,
+        status=response.status_code,
+        ms=round((time.perf_counter() - started) * 1000, 1),
+        user=user,
+    )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Log every request as a JSON line; on stderr unless the process configured logging itself."""
+    app.before_request(_start)
+    app.after_request(_finish)
+    log.setLevel(logging.INFO)
+    if not app.testing and not log.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
