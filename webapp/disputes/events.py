@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from dispute_engine import Closing, EffectKind
+from dispute_engine import Closing, EffectKind, Step
 
 if TYPE_CHECKING:
     from webapp.disputes.models import Dispute
@@ -42,6 +42,16 @@ class ReturnClockRan:
 
     dispute: Dispute
     effect: EffectKind
+    at: datetime
+
+
+@dataclass(frozen=True)
+class DisputeChanged:
+    """Any action or passed deadline was recorded (after the more specific events of the same step)."""
+
+    dispute: Dispute
+    action: str  # the history event's name: "opened", "request_rejected", "closed", ...
+    step: Step | None  # the engine's step when the state machine was involved
     at: datetime
 
 

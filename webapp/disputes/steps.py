@@ -24,7 +24,7 @@ from dispute_engine import (
     take,
 )
 from webapp.core.extensions import db
-from webapp.disputes.events import DisputeClosed, DisputeEscalated, ReturnClockRan, publish
+from webapp.disputes.events import DisputeChanged, DisputeClosed, DisputeEscalated, ReturnClockRan, publish
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.models import Dispute, ProposalStatus
 from webapp.history.record import record
@@ -149,11 +149,12 @@ def finish(ctx: ActionContext, done: Done) -> None:
     notes = _persist(ctx, step, done.outcome_comment) if step else []
     rule = done.rule or (step.rule if step else None)
     summary = " ".join([done.summary, *notes])
+    action = done.action
     if step and step.closing and not done.closing_summary:
         action, said, data = _closing_line(step, summary, ctx.dispute.currency, done.outcome_comment)
         _record(ctx, action, said, step.rule, {**done.data, **data})
     else:
-        _record(ctx, done.action, summary, rule, done.data)
+        _record(ctx, action, summary, rule, done.data)
     if step and step.closing and done.closing_summary:
         action, said, data = _closing_line(
             step, done.closing_summary, ctx.dispute.currency, done.outcome_comment
@@ -165,6 +166,8 @@ def finish(ctx: ActionContext, done: Done) -> None:
         ctx.dispute.updated_at = ctx.now
         db.session.flush()  # the version bump happens here (the row's version counter)
         refresh_deadline(ctx.dispute)
+    # Last, so a subscriber (webhooks) sees the new state, version and next deadline.
+    publish(DisputeChanged(ctx.dispute, action, step, ctx.now))
     db.session.flush()
 
 
