@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from webapp.core.extensions import db, login_manager
 bp = Blueprint("accounts", __name__)
 
 WRONG_CREDENTIALS = "Email or password is wrong."
+DISABLED = "This account is disabled. Ask the platform's support to enable it again."
 # Checked when the email is unknown, so both failures take about as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -45,15 +46,27 @@ def login() -> ResponseReturnValue:
         check_password_hash(_DUMMY_HASH, form.password.data)
     if user is None or not user.check_password(form.password.data):
         return render_template("accounts/login.html", form=form, error=WRONG_CREDENTIALS), 400
+    if not user.is_active:
+        return render_template("accounts/login.html", form=form, error=DISABLED), 403
 
+    start_new_session()
     login_user(user)
     return htmx.redirect_or_refresh(safe_next(request.args.get("next")) or url_for("home.index"))
 
 
+def start_new_session() -> None:
+    """Drop everything the session held before login, the CSRF token too (no session fixation)."""
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Log out (POST only; CSRFProtect checks the token) and return to the login page."""
+    """Log out everywhere (POST only; CSRFProtect checks the token): every copy of every session ends."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
     logout_user()
+    session.clear()
     flash("You are logged out.", "info")
     return htmx.redirect_or_refresh(url_for("accounts.login"))
 
