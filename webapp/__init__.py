@@ -63,13 +63,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
 
-    from webapp.core import refusals, responses
+    from webapp.core import refusals, responses, security
     from webapp.evidence.media_tools import warn_if_tools_missing
     from webapp.pages import refusal_pages
 
     responses.register(app)
     refusals.register(app)
     refusal_pages.register(app)
+    security.register(app)
     warn_if_tools_missing(app)
     if app.config.get("RUN_CLOCK_THREAD"):
         from webapp.disputes.ticking import run_clock_thread

@@ -14,6 +14,7 @@ from webapp.accounts.forms import LoginForm
 from webapp.accounts.models import User, normalise_email
 from webapp.core import htmx
 from webapp.core.extensions import db, login_manager
+from webapp.core.rate_limits import login_limits
 
 bp = Blueprint("accounts", __name__)
 
@@ -32,6 +33,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limits
 def login() -> ResponseReturnValue:
     """Show the login form; on success go to ?next= or the home page."""
     if current_user.is_authenticated:

@@ -29,6 +29,7 @@ FRIENDLY: dict[int, tuple[str, str]] = {
     409: ("This changed in the meantime", "Someone updated it first. Reload to see the latest."),
     413: ("That file is too large", "Choose a smaller file and try again."),
     422: ("Some details need fixing", "Check the form for problems and try again."),
+    429: ("Please slow down", "You did this many times in a short time. Wait a few minutes, then try again."),
     500: ("Something went wrong on our side", "We've been notified. Please try again shortly."),
 }
 GENERIC = ("That didn't work", "Please go back and try again.")

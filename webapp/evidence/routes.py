@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from dispute_engine import Action, Actor, FormInvalid, RuleViolation, allowed_actions
 from webapp.core import clock, htmx
 from webapp.core.extensions import db
+from webapp.core.rate_limits import per_person
 from webapp.core.refusals import refusal_of
 from webapp.core.uploads import uploads_from_request
 from webapp.disputes.facts import dispute_facts
@@ -60,6 +61,7 @@ def _locker_part(dispute_id: int, *, oob: bool = False) -> str:
 
 @bp.post("/disputes/<int:dispute_id>/evidence")
 @login_required
+@per_person("RATELIMIT_UPLOADS", "sent many files", scope="uploads")
 def upload(dispute_id: int) -> Response:
     """Add photos and videos (E1). With htmx each file comes alone and gets its own row back."""
     files = uploads_from_request()

@@ -11,7 +11,7 @@ from webapp.core import clock, htmx
 from webapp.core.uploads import uploads_from_request
 from webapp.disputes.pipeline import perform, viewable_dispute
 from webapp.disputes.steps import ActionContext, Done
-from webapp.pages.actions import ACTIONS, ActionSpec, Form, consequence
+from webapp.pages.actions import ACTIONS, ActionSpec, Form, consequence, paced
 from webapp.pages.dispute_context import PARTS, newest_message_id, page_context, thread_visible
 
 bp = Blueprint("disputes", __name__)
@@ -139,6 +139,7 @@ def _confirmation(spec: ActionSpec, asked: NeedsConfirmation, form: Form) -> str
 
 @bp.post("/disputes/<int:dispute_id>/<name>")
 @login_required
+@paced
 def act(dispute_id: int, name: str) -> Response | str:
     """Take one action on the dispute; final ones ask for confirmation first."""
     spec = ACTIONS.get(name) or abort(404)
