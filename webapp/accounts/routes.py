@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, current_app, flash, g, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -25,11 +25,23 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 def safe_next(target: str | None) -> str | None:
-    """Return `target` if it is a path on this site, else None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Return `target` if it is a path on this site, else None (no open redirects).
+
+    Browsers drop tabs and newlines from a Location and read a backslash as a slash, so
+    "/%09/evil.example" would lead to //evil.example: as given and once percent-decoded, the
+    target must start with exactly one slash and hold no backslash and no control character.
+    """
+    if not target:
         return None
+    for text in (target, unquote(target)):
+        if not text.startswith("/") or text[1:2] == "/" or "\\" in text or any(map(_is_control, text)):
+            return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None
+
+
+def _is_control(char: str) -> bool:
+    return ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F
 
 
 @bp.route("/login", methods=["GET", "POST"])
