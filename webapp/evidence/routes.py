@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from dispute_engine import Action, Actor, FormInvalid, RuleViolation, allowed_actions
+from media.keys import readable_name
 from webapp.core import clock, htmx
 from webapp.core.extensions import db
 from webapp.core.rate_limits import per_person
@@ -184,6 +185,12 @@ def media(item_uuid: str, variant: str) -> Response:
             )
         return media_files.original(item)
     return media_files.derived(item, variant)
+
+
+@bp.app_template_filter("file_name")
+def file_name(name: str | None) -> str:
+    """A filename a person sent, cleaned for showing (see EvidenceItem.display_name)."""
+    return readable_name(name)
 
 
 @bp.app_context_processor
