@@ -38,9 +38,9 @@ def login(client: Any, email: str, password: str, address: str = "10.0.0.1") -> 
 
 
 def explanation(response: Any) -> str:
-    """The sentence of an error page or of the login form's alert."""
+    """The sentence of an error page, or of the alert on the login form or the dispute page."""
     html = response.get_data(as_text=True)
-    found = re.search(r'<p class="alert alert--error" role="alert">(.*?)</p>', html) or re.search(
+    found = re.search(r'<p class="alert alert--error" role="alert"[^>]*>(.*?)</p>', html) or re.search(
         r'<h1 id="error-title">.*?</h1>\s*<p>(.*?)</p>', html, re.S
     )
     assert found, html
@@ -137,6 +137,16 @@ class TestPace:
         auth.login_as(world.seller)
         assert client.post(f"/disputes/{dispute.id}/message", data={"body": "mine"}).status_code == 303
 
+    def test_with_htmx_the_429_is_shown_in_the_dispute_pages_status_line(self, client, auth, world: World):
+        dispute = world.open(ago(1))
+        auth.login_as(world.buyer)
+        for n in range(3):
+            answer = client.post(
+                f"/disputes/{dispute.id}/message", data={"body": f"n{n}"}, headers={"HX-Request": "true"}
+            )
+        assert answer.status_code == 429 and answer.headers["HX-Retarget"] == "#dispute-status"
+        assert "You have sent many messages in a short time. Wait 10 minutes" in answer.get_data(as_text=True)
+
     def test_proposals_have_their_own_limit(self, client, auth, world: World):
         dispute = world.open(ago(2))
         world.act(
@@ -165,6 +175,11 @@ class TestUploads:
         refused = upload(client, dispute.id, jpeg((2, 2, 2)), "two.jpg")
         assert refused.status_code == 429 and "sent many files" in explanation(refused)
         assert len(items(dispute.id)) == before
+        row = upload(client, dispute.id, jpeg((3, 3, 3)), "three.jpg", headers={"HX-Request": "true"})
+        html = row.get_data(as_text=True)
+        assert row.status_code == 429 and "HX-Retarget" not in row.headers  # refused in its own row
+        assert html.lstrip().startswith('<li class="upload-row upload-row--refused" role="alert">')
+        assert "<strong>three.jpg</strong>: not added. You have sent many files in a short time." in html
 
 
 @pytest.mark.redis

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -14,7 +15,8 @@ from media.keys import readable_name
 from webapp.core import clock, htmx
 from webapp.core.extensions import db
 from webapp.core.rate_limits import per_person
-from webapp.core.refusals import refusal_of
+from webapp.core.refusals import Refusal, refusal_of, show
+from webapp.core.responses import error_text
 from webapp.core.uploads import uploads_from_request
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.models import Dispute
@@ -85,6 +87,20 @@ def upload(dispute_id: int) -> Response:
         return htmx.vary(make_response(row, refusal.status))
     row = render_template("evidence/_upload_row.html", name=name, items=items)
     return htmx.vary(make_response(row + _locker_part(dispute_id, oob=True)))
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_uploads(error: RateLimitExceeded) -> Response:
+    """Past the upload limit, an htmx upload is refused in its own row, like any other refusal."""
+    if request.endpoint != "evidence.upload" or not htmx.wants_partial():
+        return show(Refusal(429, *error_text(error)))
+    files = uploads_from_request()
+    row = render_template(
+        "evidence/_upload_row.html",
+        name=files[0].filename if files else "The file",
+        refused=error.description,
+    )
+    return htmx.vary(make_response(row, 429))
 
 
 @bp.get("/disputes/<int:dispute_id>/locker")
