@@ -87,6 +87,16 @@ def safe_download_name(original_name: str | None) -> str:
     return stem + ext
 
 
+def readable_name(original_name: str | None) -> str:
+    """The filename to show a person: no control, bidirectional-override or invisible characters.
+
+    "invoice\u202egpj.exe" would read as "invoiceexe.jpg"; shown, it reads "invoicegpj.exe".
+    """
+    name = unicodedata.normalize("NFC", original_name or "")
+    name = "".join(c for c in name if unicodedata.category(c) not in _DROPPED_CATEGORIES)
+    return " ".join(name.split()) or FALLBACK_NAME
+
+
 def content_disposition(disposition: Disposition, filename: str | None) -> str:
     """Build an RFC 6266 Content-Disposition value with an ASCII and a UTF-8 filename."""
     if disposition not in ("inline", "attachment"):

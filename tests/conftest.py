@@ -257,7 +257,7 @@ class AuthActions:
     def login_as(self, user: User) -> None:
         """Log `user` in without the form, by writing Flask-Login's session keys."""
         with self._client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         if has_app_context():
             # A test-wide app context is shared with requests: drop Flask-Login's cache.

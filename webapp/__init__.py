@@ -64,7 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
 
-    from webapp.core import refusals, request_log, responses
+    from webapp.core import refusals, request_log, responses, security
     from webapp.evidence.media_tools import warn_if_tools_missing
     from webapp.pages import refusal_pages
 
@@ -72,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     responses.register(app)
     refusals.register(app)
     refusal_pages.register(app)
+    security.register(app)
     warn_if_tools_missing(app)
     # RUN_CLOCK_THREAD is read by the server's entry point (webapp/serve.py), never here:
     # every `flask` command builds the app too, and must not tick beside `flask disputes tick`.

@@ -25,10 +25,10 @@ def test_readyz_is_ready_once_the_database_is_migrated_and_names_each_check(
     app = migrated_app(empty_database_url, tmp_path)
     client = app.test_client()
     with app.app_context():
-        upgrade(directory=MIGRATIONS, revision="71981b2815ef")  # one migration behind
+        upgrade(directory=MIGRATIONS, revision="a3c1d2e4f5b6")  # one migration behind
     behind = client.get("/readyz")
     assert behind.status_code == 503
-    assert behind.get_json()["checks"]["migrations"].startswith("failing: database at 71981b2815ef")
+    assert behind.get_json()["checks"]["migrations"].startswith("failing: database at a3c1d2e4f5b6")
     assert behind.get_json()["checks"]["database"] == "ok"
     with app.app_context():
         upgrade(directory=MIGRATIONS)

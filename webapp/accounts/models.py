@@ -47,6 +47,9 @@ class User(UserMixin, Model):
         string_enum(MembershipTier), default=MembershipTier.REGULAR
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Every session carries the generation it was made in (see get_id); bumping it ends them all.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
@@ -61,10 +64,29 @@ class User(UserMixin, Model):
         if has_app_context():
             method = current_app.config.get("PASSWORD_HASH_METHOD", method)
         self.password_hash = generate_password_hash(password, method=method)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         """True when `password` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        """End every session of this user, on every device (logout, new password, disabling)."""
+        self.session_generation = (self.session_generation or 0) + 1
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the session generation, "7:3"."""
+        return f"{self.id}:{self.session_generation}"
+
+    @property
+    def is_active(self) -> bool:
+        """A disabled account cannot log in, and its sessions are refused."""
+        return self.disabled_at is None
+
+    def disable(self, at: datetime) -> None:
+        """Disable the account and end its sessions at once."""
+        self.disabled_at = at
+        self.end_sessions()
 
     @property
     def is_mediator(self) -> bool:
@@ -78,9 +100,13 @@ def normalise_email(value: str) -> str:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Flask-Login hook: the user whose id is in the session cookie."""
+def load_user(session_id: str) -> User | None:
+    """Flask-Login hook: the user of the session, unless the session was ended or the account disabled."""
+    user_id, _, generation = session_id.partition(":")
     try:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
     except ValueError:
         return None
+    if user is None or not user.is_active or str(user.session_generation) != generation:
+        return None
+    return user

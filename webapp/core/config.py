@@ -10,6 +10,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from limits import parse_many
+
 DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
 # inline: an in-process worker pool; celery: workers on Redis; eager: run at commit (tests).
 JOB_MODES = ("inline", "celery", "eager")
@@ -18,6 +20,14 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 DEFAULT_MAIL_FROM = "Disputes <disputes@localhost>"
+# Failed logins per account (the email typed) and per address; each person's uploads, messages, proposals.
+DEFAULT_RATE_LIMITS = {
+    "RATELIMIT_LOGIN_PER_ACCOUNT": "10 per 15 minutes",
+    "RATELIMIT_LOGIN_PER_ADDRESS": "50 per 15 minutes",
+    "RATELIMIT_UPLOADS": "120 per hour",
+    "RATELIMIT_MESSAGES": "30 per 10 minutes",
+    "RATELIMIT_PROPOSALS": "20 per hour",
+}
 
 
 class ConfigError(RuntimeError):
@@ -107,6 +117,30 @@ def from_env(instance_path: str, environ: Mapping[str, str] | None = None) -> di
         "MAIL_MAX_AGE_DAYS": float(env.get("MAIL_MAX_AGE_DAYS") or 7),
         # The address emails link to.
         "PUBLIC_URL": (env.get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
+        **security_settings(env, production),
+    }
+
+
+def security_settings(env: Mapping[str, str], production: bool) -> dict[str, Any]:
+    """Rate limits (Flask-Limiter's RATELIMIT_* keys and ours) and the proxies whose headers are trusted."""
+    storage = env.get("RATELIMIT_STORAGE_URI")
+    if not storage:
+        # Several production processes must share their counters: Redis, which Celery already uses.
+        storage = (env.get("BROKER_URL") or DEFAULT_BROKER_URL) if production else "memory://"
+    limits = {name: env.get(name) or default for name, default in DEFAULT_RATE_LIMITS.items()}
+    for name, value in limits.items():
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ConfigError(f'{name} must read like "10 per 15 minutes", not {value!r}.') from None
+    return {
+        "RATELIMIT_STORAGE_URI": storage,
+        "RATELIMIT_STRATEGY": "fixed-window",
+        "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on a 429
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": production,  # Redis down: limit per process, not 500
+        **limits,
+        # Behind N reverse proxies, take the client's address and scheme from their X-Forwarded-* headers.
+        "TRUSTED_PROXY_HOPS": int(env.get("TRUSTED_PROXY_HOPS") or 0),
     }
 
 

@@ -89,8 +89,12 @@ def add_renderer(app: Flask, renderer: Renderer) -> None:
 
 def render(error: Exception) -> Response:
     """Roll back what the refused request flushed, then show the refusal where it happened."""
+    return show(refusal_of(error))
+
+
+def show(refusal: Refusal) -> Response:
+    """Roll back what the refused request flushed, then show `refusal` where it happened."""
     db.session.rollback()
-    refusal = refusal_of(error)
     for renderer in current_app.extensions.get(_RENDERERS, []):
         if (response := renderer(refusal)) is not None:
             return response

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Flask, Response, make_response
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.core import htmx
+from webapp.core import htmx, refusals
 from webapp.core.extensions import db
 
 CONTENT_SECURITY_POLICY = (
@@ -29,6 +30,7 @@ FRIENDLY: dict[int, tuple[str, str]] = {
     409: ("This changed in the meantime", "Someone updated it first. Reload to see the latest."),
     413: ("That file is too large", "Choose a smaller file and try again."),
     422: ("Some details need fixing", "Check the form for problems and try again."),
+    429: ("Please slow down", "You did this many times in a short time. Wait a few minutes, then try again."),
     500: ("Something went wrong on our side", "We've been notified. Please try again shortly."),
 }
 GENERIC = ("That didn't work", "Please go back and try again.")
@@ -79,10 +81,13 @@ def render_error(error: HTTPException) -> Response:
     return response
 
 
-def handle_http_error(error: HTTPException) -> HTTPException | Response:
+def handle_http_error(error: HTTPException) -> HTTPException | WerkzeugResponse:
     """Render friendly pages for 4xx errors; let redirects raised by routing pass."""
     if error.code is None or error.code < 400:
         return error
+    if error.code == 429:
+        # Too many requests: shown where the action was taken (the dispute page's status line).
+        return refusals.show(refusals.Refusal(429, *error_text(error)))
     return render_error(error)
 
 

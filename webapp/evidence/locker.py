@@ -32,7 +32,7 @@ def add_evidence(ctx: ActionContext, uploads: list[Upload], caption: str = "") -
     if not uploads:
         raise FormInvalid({"evidence": "Choose at least one photo or video."})
     items = store_uploads(ctx.dispute, ctx.person, ctx.actor, uploads, now=ctx.now, caption=caption)
-    names = ", ".join(item.original_name for item in items)
+    names = ", ".join(item.display_name for item in items)
     flagged = [i for i in items if i.duplicate_of is not None]
     same = f" {len(flagged)} identical to the other party's evidence." if flagged else ""
     return Done(
@@ -64,9 +64,9 @@ def set_caption(ctx: ActionContext, item_uuid: str, caption: str) -> Done:
         raise FormInvalid({"caption": f"Keep a caption under {CAPTION_MAX} characters."})
     item.caption = text
     summary = (
-        f'The {ctx.actor.value} captioned {item.original_name}: "{text}".'
+        f'The {ctx.actor.value} captioned {item.display_name}: "{text}".'
         if text
-        else f"The {ctx.actor.value} removed the caption of {item.original_name}."
+        else f"The {ctx.actor.value} removed the caption of {item.display_name}."
     )
     return Done("evidence_captioned", summary, result=item, quiet=True)
 
@@ -78,7 +78,7 @@ def remove_item(ctx: ActionContext, item_uuid: str) -> Done:
     item.removed_by_id = ctx.person.id
     return Done(
         "evidence_removed",
-        f"The {ctx.actor.value} removed {item.original_name} from its evidence.",
+        f"The {ctx.actor.value} removed {item.display_name} from its evidence.",
         rule="E2",
         data={"item": item.id, "sha256": item.sha256},
         result=item,

@@ -22,7 +22,10 @@ EXTENSIONS = {"image/webp": ".webp", "video/mp4": ".mp4"}
 def original(item: EvidenceItem) -> Response:
     """The original as uploaded (with its metadata), always as a download."""
     name = safe_download_name(item.original_name)
-    return _serve(item.storage_key, name, item.content_type, "attachment")
+    response = _serve(item.storage_key, name, item.content_type, "attachment")
+    # It may carry GPS: a browser shared after logout must not hand it out from its cache.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def derived(item: EvidenceItem, variant: str) -> Response:

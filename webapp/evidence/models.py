@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispute_engine import Actor
+from media.keys import readable_name
 from webapp.core.db import UTCDateTime, string_enum
 from webapp.core.extensions import Model
 
@@ -87,6 +88,11 @@ class EvidenceItem(Model):
     def is_final(self) -> bool:
         """Processing has ended, one way or the other."""
         return self.source.status in (ProcessingStatus.READY, ProcessingStatus.FAILED)
+
+    @property
+    def display_name(self) -> str:
+        """The name as shown: no control or right-to-left override characters (original_name is kept)."""
+        return readable_name(self.original_name)
 
     @property
     def is_removed(self) -> bool:

@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from dispute_engine import Action, FormInvalid, NotPermitted, RuleViolation, allowed_actions
+from media.keys import readable_name
 from webapp.core import clock, htmx
 from webapp.core.extensions import db
-from webapp.core.refusals import refusal_of
+from webapp.core.rate_limits import per_person
+from webapp.core.refusals import Refusal, refusal_of, show
+from webapp.core.responses import error_text
 from webapp.core.uploads import uploads_from_request
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.pipeline import DisputeNotFound, perform, viewable_dispute
@@ -39,6 +43,7 @@ def _locker_part(dispute_id: int, *, oob: bool = False) -> str:
 
 @bp.post("/disputes/<int:dispute_id>/evidence")
 @login_required
+@per_person("RATELIMIT_UPLOADS", "sent many files", scope="uploads")
 def upload(dispute_id: int) -> Response:
     """Add photos and videos (E1). With htmx each file comes alone and gets its own row back."""
     files = uploads_from_request()
@@ -61,6 +66,20 @@ def upload(dispute_id: int) -> Response:
         return htmx.vary(make_response(row, refusal.status))
     row = render_template("evidence/_upload_row.html", name=name, items=items)
     return htmx.vary(make_response(row + _locker_part(dispute_id, oob=True)))
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_uploads(error: RateLimitExceeded) -> Response:
+    """Past the upload limit, an htmx upload is refused in its own row, like any other refusal."""
+    if request.endpoint != "evidence.upload" or not htmx.wants_partial():
+        return show(Refusal(429, *error_text(error)))
+    files = uploads_from_request()
+    row = render_template(
+        "evidence/_upload_row.html",
+        name=files[0].filename if files else "The file",
+        refused=error.description,
+    )
+    return htmx.vary(make_response(row, 429))
 
 
 @bp.get("/evidence/<item_uuid>/card")
@@ -147,6 +166,12 @@ def media(item_uuid: str, variant: str) -> Response:
             )
         return media_files.original(item)
     return media_files.derived(item, variant)
+
+
+@bp.app_template_filter("file_name")
+def file_name(name: str | None) -> str:
+    """A filename a person sent, cleaned for showing (see EvidenceItem.display_name)."""
+    return readable_name(name)
 
 
 @bp.app_context_processor

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from dispute_engine import Actor, FormInvalid
 from media import TooLarge, evidence_key
 from media.hashing import CHUNK_SIZE
+from media.keys import readable_name
 from media.sniff import Sniffed, sniff_stream
 from webapp.core.extensions import db
 from webapp.core.storage import storage
@@ -67,10 +68,19 @@ def video_minutes() -> int:
     return int(float(current_app.config.get("MAX_VIDEO_SECONDS", 600)) // 60)
 
 
+def _is_empty(stream: IO[bytes]) -> bool:
+    start = stream.tell()
+    empty = not stream.read(1)
+    stream.seek(start)
+    return empty
+
+
 def _sniffed(upload: Upload) -> Sniffed:
+    name = readable_name(upload.filename) if upload.filename else "A file"
+    if _is_empty(upload.stream):  # before sniffing, which would call it "not a photo or video"
+        raise FormInvalid({"evidence": f"{name} is empty."})
     sniffed = sniff_stream(upload.stream)
     if sniffed is None:
-        name = upload.filename or "A file"
         accepted = f"We accept {ACCEPTED}, {limits().describe()}."
         raise FormInvalid({"evidence": f"{name} is not a photo or video. {accepted}"})
     return sniffed
@@ -144,7 +154,7 @@ def store_uploads(
     checked: list[tuple[Upload, Sniffed, str, int, int, EvidenceItem | None]] = []
     for upload in uploads:
         sniffed = _sniffed(upload)
-        name = (upload.filename or "evidence")[:255]
+        name = readable_name(upload.filename)[:255]
         limit = allowed.video_bytes if sniffed.kind == "video" else allowed.photo_bytes
         sha256, size = _sha256_and_size(upload.stream, limit, name)
         earlier = _earlier_copy(dispute, sha256)

@@ -41,8 +41,10 @@ def request_evidence(ctx: ActionContext, party: str, wanted: str, days: str | No
     if party not in (Actor.BUYER, Actor.SELLER):
         errors["party"] = "Choose the buyer or the seller."
     text = (wanted or "").strip()
-    if not text or len(text) > TEXT_MAX:
+    if not text:
         errors["wanted"] = "Say what evidence you need."
+    elif len(text) > TEXT_MAX:
+        errors["wanted"] = f"That request is too long: say it in at most {TEXT_MAX} characters."
     default_days = policy_named(ctx.dispute.policy).evidence_request_days
     try:
         due_days = int(days) if days not in (None, "") else default_days

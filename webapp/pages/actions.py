@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
-from flask import abort
+from flask import abort, request
 from werkzeug.datastructures import MultiDict
 
 from dispute_engine import Action, Resolution, format_money
+from webapp.core.rate_limits import per_person
 from webapp.core.uploads import Upload
 from webapp.disputes import lifecycle, negotiation
 from webapp.disputes.steps import ActionContext, Done
@@ -22,6 +24,9 @@ from webapp.settlement import services as settlement
 
 Form = MultiDict[str, str]
 Service = Callable[[ActionContext, Form, list[Upload]], Done]
+P = ParamSpec("P")
+R = TypeVar("R")
+PROPOSING = ("add-solution", "change-proposal", "propose-decision")
 
 
 @dataclass(frozen=True)
@@ -203,6 +208,22 @@ SPECS = (
     ),
 )
 ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in SPECS}
+
+
+def _named(*names: str) -> Callable[[], bool]:
+    return lambda: (request.view_args or {}).get("name") in names
+
+
+def paced(view: Callable[P, R]) -> Callable[P, R]:
+    """Each person's pace on the dispute page: messages, proposals, and actions that carry files."""
+    paces = (
+        per_person("RATELIMIT_MESSAGES", "sent many messages", "messages", when=_named("message")),
+        per_person("RATELIMIT_PROPOSALS", "made many proposals", "proposals", when=_named(*PROPOSING)),
+        per_person("RATELIMIT_UPLOADS", "sent many files", "uploads", when=lambda: bool(request.files)),
+    )
+    for pace in paces:
+        view = pace(view)
+    return view
 
 
 def consequence(spec: ActionSpec, ctx: ActionContext, form: Form) -> str:

@@ -12,7 +12,7 @@ from webapp.core.uploads import uploads_from_request
 from webapp.disputes.pipeline import DisputeNotFound, perform, viewable_dispute
 from webapp.disputes.stamp import Seen, page_stamp
 from webapp.disputes.steps import ActionContext, Done
-from webapp.pages.actions import ACTIONS, ActionSpec, Form, consequence
+from webapp.pages.actions import ACTIONS, ActionSpec, Form, consequence, paced
 from webapp.pages.dispute_context import PARTS, page_context, parts_context
 
 bp = Blueprint("disputes", __name__)
@@ -139,6 +139,7 @@ def _confirmation(spec: ActionSpec, asked: NeedsConfirmation, form: Form) -> str
 
 @bp.post("/disputes/<int:dispute_id>/<name>")
 @login_required
+@paced
 def act(dispute_id: int, name: str) -> Response | str:
     """Take one action on the dispute; final ones ask for confirmation first."""
     spec = ACTIONS.get(name) or abort(404)

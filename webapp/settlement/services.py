@@ -104,8 +104,12 @@ def _open_return(dispute: Dispute, status: ReturnStatus) -> ReturnShipment:
 def ship_return(ctx: ActionContext, tracking_number: str) -> Done:
     """The buyer sent the item back with this tracking number (F2)."""
     tracking = tracking_number.strip()
-    if not tracking or len(tracking) > TRACKING_MAX:
+    if not tracking:
         raise FormInvalid({"tracking_number": "Enter the return parcel's tracking number."})
+    if len(tracking) > TRACKING_MAX:
+        raise FormInvalid(
+            {"tracking_number": f"That tracking number is too long: at most {TRACKING_MAX} characters."}
+        )
     shipment = _open_return(ctx.dispute, ReturnStatus.AWAITING_SHIPMENT)
     shipment.status = ReturnStatus.SHIPPED
     shipment.tracking_number = tracking
