@@ -40,7 +40,7 @@ class Progress:
     next_step: str
     must_act: tuple[Actor, ...]
     deadline_at: datetime | None
-    time_left: timedelta | None
+    time_left: timedelta | None  # negative once the deadline has passed (a refund running late)
 
 
 def mediation_status(facts: DisputeFacts) -> MediationStatus:
@@ -117,7 +117,7 @@ def progress(facts: DisputeFacts, now: datetime) -> Progress:
         next_step(facts),
         must_act,
         at,
-        max(at - now, timedelta(0)) if at else None,
+        at - now if at else None,
     )
 
 

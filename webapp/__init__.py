@@ -64,11 +64,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
 
-    from webapp.core import refusals, request_log, responses, security
+    from webapp.core import refusals, request_log, responses, security, wording
     from webapp.evidence.media_tools import warn_if_tools_missing
     from webapp.pages import refusal_pages
 
     request_log.init_app(app)
+    wording.register(app)
     responses.register(app)
     refusals.register(app)
     refusal_pages.register(app)

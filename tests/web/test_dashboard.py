@@ -117,7 +117,9 @@ def test_h3_the_home_lists_disputes_waiting_on_me_first_with_the_time_left(clien
     mine, others, orders = sections(page)
     assert order_numbers(mine) == ["T-20"]  # N1: both parties must act while negotiating
     assert order_numbers(others) == ["T-10", "T-30"]  # running before finished
-    assert re.search(r"data-countdown=\"\d+\">4 days 23 h \d+ min</time>", mine)  # five days from opening
+    assert re.search(
+        r"data-countdown=\"\d+\">4 days 23 h \d+ min left</time>", mine
+    )  # five days from opening
     assert "Who acts" in page and "You and the seller" in mine
     assert "T-1" in orders and "Go to My orders" in orders  # the world's order has no dispute yet
     auth.login_as(world.seller)
@@ -242,7 +244,7 @@ def test_m8_the_queue_is_ordered_by_when_the_mediator_must_act(client, auth, wor
     assert order_numbers(page) == ["Q-GOLD", "Q-BUY", "Q-BOTH", "Q-SELL", "Q-PROC"]
     assert "First contact with a gold member" in page and "First contact with a regular member" in page
     assert "Evidence due from the buyer" in page and "Answers to the solutions due" in page
-    assert re.search(r"In <time[^>]*>2 days 23 h \d+ min</time>", page)  # the buyer's 3 days
+    assert re.search(r"<time[^>]*>2 days 23 h \d+ min left</time>", page)  # the buyer's 3 days
 
 
 @pytest.mark.parametrize(

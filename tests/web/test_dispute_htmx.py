@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from dispute_world import NOW, World, ago, make_order
 from sql_counting import counted_statements
@@ -267,3 +269,23 @@ def test_c3_submitting_a_complaint_confirms_in_the_page_first(client, auth, worl
     assert 'value="No refund came"' in text(box)
     client.post(f"/disputes/{dispute.id}/appeal", data={**data, "confirm": "yes"}, headers=HX)
     assert world.reload(dispute).appealed_at is not None
+
+
+def test_h3_f1_an_overdue_refund_says_how_late_it_is_on_the_page_and_the_sellers_home(
+    client, auth, world: World
+):
+    dispute = world.open(ago(30))
+    proposal_id = dispute.live_proposals(Actor.BUYER)[0].id
+    world.act(
+        world.seller,
+        dispute,
+        Action.ACCEPT_PROPOSAL,
+        ago(29),
+        lambda c: negotiation.accept_proposal(c, proposal_id),
+    )
+    auth.login_as(world.seller)
+    page = text(client.get(f"/disputes/{dispute.id}"))
+    home = text(client.get("/"))
+    for html in (page, home):
+        assert re.search(r">overdue by \d+ days \d+ h \d+ min</time>", html), html
+        assert ">0 h 0 min" not in html and "Time left" not in html

@@ -190,10 +190,10 @@ def test_h3_exactly_one_stage_is_current_while_something_is_left_to_happen():
         assert list(bar(dispute).values()).count("current") == 1
 
 
-def test_h3_time_left_is_never_negative():
+def test_h3_a_passed_deadline_says_how_late_it_is():
     view = progress(facts(), after_opening(6))
     assert view.deadline_at == after_opening(5)
-    assert view.time_left == timedelta(0)
+    assert view.time_left == -days(1)
 
 
 def test_h3_time_left_runs_down_to_the_second():

@@ -5,13 +5,19 @@
 
   // The server renders the seconds left by its own clock (which tests and demos can move),
   // so the countdown runs from that number, never from the browser's idea of "now".
-  function formatLeft(seconds) {
-    if (seconds <= 0) return "due now";
+  // The same words as webapp/core/wording.py: "2 days 3 h 5 min left", "due now", "overdue by 4 h 10 min".
+  function duration(seconds) {
     var days = Math.floor(seconds / 86400);
     var hours = Math.floor((seconds % 86400) / 3600);
     var minutes = Math.floor((seconds % 3600) / 60);
     var text = days ? days + (days === 1 ? " day " : " days ") : "";
     return text + hours + " h " + minutes + " min";
+  }
+
+  function formatLeft(seconds) {
+    if (seconds >= 60) return duration(seconds) + " left";
+    if (seconds > -60) return "due now";
+    return "overdue by " + duration(-seconds);
   }
 
   function startCountdowns(root) {
