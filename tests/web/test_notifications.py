@@ -46,12 +46,12 @@ def test_h2_the_bell_in_the_header_says_how_many_are_unread(client, auth, world:
     dispute = opened_and_rejected(world)
     a_message(world, dispute)
     auth.login_as(world.seller)
-    html = text(client.get(f"/disputes/{dispute.id}"))
+    html = text(client.get("/orders"))  # not the dispute's page: seeing it reads its notifications
     assert html.count('id="notification-bell"') == 1
     assert 'aria-label="Notifications, 2 unread"' in html
     assert 'hx-trigger="every 15s"' in html and 'hx-swap="outerHTML"' in html
     auth.login_as(world.buyer)
-    assert 'aria-label="Notifications, 1 unread"' in text(client.get(f"/disputes/{dispute.id}"))
+    assert 'aria-label="Notifications, 1 unread"' in text(client.get("/orders"))
 
 
 def test_the_bell_is_a_fragment_with_htmx_and_the_whole_list_page_without(client, auth, world: World):
@@ -205,3 +205,21 @@ def test_there_is_no_outbox_when_mail_really_leaves(app, client, auth, world: Wo
     auth.login_as(world.buyer)
     assert client.get("/outbox").status_code == 404
     assert "outbox" not in text(client.get("/notifications")).split("<main", 1)[1]
+
+
+def test_h2_opening_a_dispute_marks_what_it_notified_as_read_and_leaves_the_others(
+    client, auth, world: World
+):
+    from dispute_world import make_order
+
+    first = world.open(ago(2))
+    world.order = make_order(world.buyer, world.seller, number="T-2")
+    second = world.open(ago(1))
+    auth.login_as(world.seller)
+    unread = [n.dispute_id for n in notifications_of(world.seller) if n.read_at is None]
+    assert sorted(unread) == sorted([first.id, second.id])
+    page = text(client.get(f"/disputes/{first.id}"))
+    db.session.expire_all()
+    still_unread = [n.dispute_id for n in notifications_of(world.seller) if n.read_at is None]
+    assert still_unread == [second.id]
+    assert re.search(r"1 unread", page), "the bell counts what is left"

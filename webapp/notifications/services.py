@@ -109,8 +109,11 @@ def mark_read(user_id: int, notification_id: int, now: datetime) -> Item:
     return found
 
 
-def mark_all_read(user_id: int, now: datetime, up_to_id: int | None = None) -> int:
-    """Mark the user's unread notifications as read (only up to `up_to_id` if given); return how many."""
+def mark_all_read(
+    user_id: int, now: datetime, up_to_id: int | None = None, *, dispute_id: int | None = None
+) -> int:
+    """Mark the user's unread notifications as read (only up to `up_to_id`, only about `dispute_id`,
+    if given); return how many."""
     # `up_to_id` is the newest one the page showed: one arriving meanwhile stays unread.
     statement = (
         update(Notification)
@@ -120,6 +123,8 @@ def mark_all_read(user_id: int, now: datetime, up_to_id: int | None = None) -> i
     )
     if up_to_id is not None:
         statement = statement.where(Notification.id <= up_to_id)
+    if dispute_id is not None:
+        statement = statement.where(Notification.dispute_id == dispute_id)
     result = db.session.execute(statement)
     db.session.flush()
     return int(getattr(result, "rowcount", 0) or 0)

@@ -12,6 +12,7 @@ from webapp.core.uploads import uploads_from_request
 from webapp.disputes.pipeline import DisputeNotFound, perform, viewable_dispute
 from webapp.disputes.stamp import Seen, page_stamp
 from webapp.disputes.steps import ActionContext, Done
+from webapp.notifications import services as notifications
 from webapp.pages.actions import ACTIONS, ActionSpec, Form, consequence, paced
 from webapp.pages.dispute_context import PARTS, page_context, parts_context
 
@@ -36,6 +37,9 @@ def version_from(form: Form) -> int | None:
 def _page(dispute_id: int) -> Response:
     now = clock.now()
     dispute, actor = viewable_dispute(current_user, dispute_id, now)
+    # H2: seeing the dispute is reading what it notified (the page shows every event); the bell
+    # rendered below counts what is left.
+    notifications.mark_all_read(current_user.id, now, dispute_id=dispute.id)
     response = make_response(render_template("disputes/show.html", **page_context(dispute, actor, now)))
     return htmx.vary(response)
 
