@@ -1,4 +1,4 @@
-"""history hash chain (sequence, prev_hash, hash, back-filled), append-only trigger on PostgreSQL
+"""history hash chain (sequence, prev_hash, hash, back-filled), append-only trigger on PostgreSQL, evidence views
 
 Revision ID: 88db93df145b
 Revises: 71981b2815ef
@@ -71,6 +71,19 @@ def _seal_existing_events():
 
 
 def upgrade():
+    op.create_table('evidence_views',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.Enum('buyer', 'seller', 'mediator', 'system', name='actor', native_enum=False, length=24), nullable=False),
+    sa.Column('variant', sa.String(length=16), nullable=False),
+    sa.Column('at', webapp.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['evidence_items.id'], name=op.f('fk_evidence_views_item_id_evidence_items')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_evidence_views_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence_views'))
+    )
+    op.create_index('ix_evidence_views_item_user', 'evidence_views', ['item_id', 'user_id', 'variant', 'at'], unique=False)
+
     # Plain ADD COLUMN with a placeholder default, and a unique index rather than a constraint:
     # SQLite would otherwise rebuild the table, and dropping the old one fails while notifications
     # refer to its rows (foreign keys are enforced).
@@ -98,3 +111,5 @@ def downgrade():
     # ALTER TABLE ... DROP COLUMN (SQLite 3.35+) keeps the table: no rebuild, see upgrade().
     for column in ('hash', 'prev_hash', 'sequence'):
         op.drop_column('dispute_events', column)
+    op.drop_index('ix_evidence_views_item_user', table_name='evidence_views')
+    op.drop_table('evidence_views')
