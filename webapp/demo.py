@@ -39,6 +39,8 @@ PEOPLE = [
     ("buyer@example.com", "Bea Buyer", Role.BUYER, MembershipTier.REGULAR),
     ("seller@example.com", "Sam Seller", Role.SELLER, MembershipTier.REGULAR),
     ("mediator@example.com", "Mo Mediator", Role.MEDIATOR, MembershipTier.REGULAR),
+    ("mediator2@example.com", "Mel Mediator", Role.MEDIATOR, MembershipTier.REGULAR),
+    ("lead@example.com", "Lee Lead", Role.LEAD_MEDIATOR, MembershipTier.REGULAR),
     ("buyer2@example.com", "Bo Buyer", Role.BUYER, MembershipTier.SILVER),
     ("seller2@example.com", "Sia Seller", Role.SELLER, MembershipTier.REGULAR),
     ("bronze@example.com", "Bron Buyer", Role.BUYER, MembershipTier.BRONZE),
@@ -185,12 +187,13 @@ def seed_disputes(u: dict[str, User], now: datetime) -> None:
             c, {"resolution": "refund_only", "amount": "10.00", "comment": "A partial refund is fair."}
         ),
     )
-    # Escalated by the clock: the platform is processing.
+    # Escalated by the clock: the platform is processing; nobody has taken the case yet.
     d = _opened(order("D-2003", "Phone case", 9), buyer, ago(9))
     _act(seller, d, Action.REJECT_REQUEST, ago(8), lambda c: negotiation.reject_request(c, {}))
     # Escalated and waiting for the buyer's evidence.
     d = _opened(order("D-2004", "Smartwatch", 9, who=u["buyer2"]), u["buyer2"], ago(9), "quality_problem")
     _act(seller, d, Action.REJECT_REQUEST, ago(8), lambda c: negotiation.reject_request(c, {}))
+    _act(mediator, d, Action.TAKE_CASE, ago(1.5), mediation.take_case)
     _act(
         mediator,
         d,
@@ -211,6 +214,7 @@ def seed_disputes(u: dict[str, User], now: datetime) -> None:
             lambda c: locker.add_evidence(c, [clip], "Left side silent"),
         )
     _act(seller, d, Action.REJECT_REQUEST, ago(9), lambda c: negotiation.reject_request(c, {}))
+    _act(mediator, d, Action.TAKE_CASE, ago(2), mediation.take_case)
     _act(
         mediator,
         d,
@@ -250,6 +254,8 @@ def seed_disputes(u: dict[str, User], now: datetime) -> None:
         d = _opened(order(number, "Unbranded smartphone", 6, "dhgate", who), who, ago(6), "quality_problem")
         _act(seller, d, Action.REJECT_REQUEST, ago(5.5), lambda c: negotiation.reject_request(c, {}))
         _act(who, d, Action.ESCALATE, ago(0.5), lifecycle.escalate_by_hand)
+        if number == "D-2101":  # another mediator holds it: Mo reads it, Lee may hand it over
+            _act(u["mediator2"], d, Action.TAKE_CASE, ago(0.4), mediation.take_case)
 
 
 def seed_opening_cases(u: dict[str, User], now: datetime) -> None:
@@ -356,8 +362,8 @@ def seed_command() -> None:
     """Load the demo people, orders and disputes (safe to run again)."""
     seed()
     click.echo(
-        f"Demo data ready. Log in as buyer@example.com, seller@example.com or "
-        f"mediator@example.com with the password {PASSWORD!r}."
+        f"Demo data ready. Log in as buyer@example.com, seller@example.com, mediator@example.com "
+        f"or lead@example.com with the password {PASSWORD!r}."
     )
 
 
