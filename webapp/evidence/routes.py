@@ -89,9 +89,9 @@ def upload(dispute_id: int) -> Response:
 @login_required
 def locker_part(dispute_id: int) -> Response:
     """The locker for its poll: an empty 204 while it is as the page shows it."""
+    dispute, actor = viewable_dispute(current_user, dispute_id, clock.now())  # outsiders: 404 either way
     if not htmx.wants_partial():
         return redirect(url_for("disputes.show", dispute_id=dispute_id, _anchor="evidence"), code=303)
-    dispute, actor = viewable_dispute(current_user, dispute_id, clock.now())
     context = locker_context(dispute, actor)
     if request.args.get("stamp") == context["locker_stamp"]:
         return Response(status=204)
