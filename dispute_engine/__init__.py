@@ -43,7 +43,7 @@ from .proposals import (
 )
 from .reasons import REASONS, Reason, guidance_for, reasons_for
 from .steps import Closing, Step, on_deadline, opening_state, take
-from .transitions import TABLE, allowed_actions, check, next_state
+from .transitions import PLATFORM, TABLE, allowed_actions, check, next_state
 from .vocabulary import (
     OPEN_STATES,
     PARTIES,
@@ -64,6 +64,7 @@ __all__ = [
     "NOTHING",
     "OPEN_STATES",
     "PARTIES",
+    "PLATFORM",
     "REASONS",
     "REJECTED",
     "TABLE",

@@ -14,6 +14,8 @@ from .vocabulary import Action, Actor, RefundStatus, ReturnStatus, State
 Guard = Callable[[DisputeFacts, Actor, datetime], RuleViolation | None]
 
 B, S, M = Actor.BUYER, Actor.SELLER, Actor.MEDIATOR
+# The rule id of actions no rule of the document covers (taking and handing over a case).
+PLATFORM = ""
 PARTIES = frozenset({B, S})
 OPEN = (State.AWAITING_SELLER, State.NEGOTIATING, State.ESCALATED)
 
@@ -198,6 +200,9 @@ TABLE: dict[Action, Transition] = {
             {State.CLOSED: frozenset({S, M})},
             guard=_refund_pending,
         ),
+        # Which mediator may take or hand over a case is the platform's to check (who holds it).
+        Transition(Action.TAKE_CASE, PLATFORM, {State.ESCALATED: MEDIATOR_ONLY}),
+        Transition(Action.REASSIGN_CASE, PLATFORM, {State.ESCALATED: MEDIATOR_ONLY}),
     )
 }
 

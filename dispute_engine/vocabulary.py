@@ -155,6 +155,9 @@ class Action(StrEnum):
     SHIP_RETURN = "ship_return"  # F2
     CONFIRM_RETURN = "confirm_return"  # F2
     MARK_REFUNDED = "mark_refunded"  # F1
+    # The platform's own: which mediator holds an escalated case (the rules are silent on it).
+    TAKE_CASE = "take_case"
+    REASSIGN_CASE = "reassign_case"
 
 
 class DeadlineKind(StrEnum):

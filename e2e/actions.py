@@ -322,6 +322,12 @@ def submit_complaint(page: Page, why: str, description: str) -> None:
 # --- Mediation (M2, M4, M5) ---------------------------------------------------------------------
 
 
+def take_case(page: Page) -> None:
+    """As a mediator on an escalated dispute nobody holds, take it: from now on only you act on it."""
+    press(page, page.get_by_role("button", name="Take this case"), "take-case")
+    expect_done(page, "You took the case")
+
+
 def request_evidence(page: Page, party: str, wanted: str, days: str | None = None) -> None:
     """As the mediator, ask `party` ("Buyer" or "Seller") for specific evidence (M2)."""
     form = page.locator("form").filter(has=page.get_by_role("heading", name="Request evidence"))

@@ -25,6 +25,7 @@ from actions import (
     request_evidence,
     send_message,
     show_again,
+    take_case,
     travel,
 )
 from axe_playwright_python.sync_playwright import Axe
@@ -75,6 +76,7 @@ def cases(
         expect_done(seller, "You rejected the request.")
         travel(server_env, "7d")
         open_from_queue(mediator, base_url, escalated_order)
+        take_case(mediator)
         request_evidence(mediator, "Seller", "The packing photo taken before dispatch.")
         propose_decision(
             mediator,

@@ -43,6 +43,7 @@ from actions import (
     start_accepting,
     status_line,
     submit_complaint,
+    take_case,
     travel,
     whole_seconds,
 )
@@ -92,6 +93,7 @@ def test_o4_s3_n5_n1_m2_m4_m5_f1_the_whole_aliexpress_story(
 
     mediator = as_user("mediator@example.com")
     open_from_queue(mediator, base_url, order)
+    take_case(mediator)
     request_evidence(mediator, "Buyer", "A photo of the box the vase came in.")
     expect(mediator.get_by_text("Platform status: Waiting for the buyer's response")).to_be_visible()
 

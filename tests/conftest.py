@@ -162,6 +162,8 @@ def _empty_all_tables() -> None:
             if postgres:
                 # Fail instead of hanging if a test leaked an open transaction.
                 connection.execute(text("SET LOCAL lock_timeout = '10s'"))
+                # The history's append-only trigger refuses DELETE; a superuser may switch it off.
+                connection.execute(text("SET LOCAL session_replication_role = replica"))
             for table in tables:
                 connection.execute(table.delete())
     except IntegrityError:
@@ -170,6 +172,7 @@ def _empty_all_tables() -> None:
         # Foreign keys in a cycle: let PostgreSQL sort it out.
         names = ", ".join(f'"{table.name}"' for table in tables)
         with db.engine.begin() as connection:
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
             connection.execute(text(f"TRUNCATE {names} CASCADE"))
 
 

@@ -18,6 +18,7 @@ from webapp.disputes.opening import open_dispute
 from webapp.disputes.pipeline import perform
 from webapp.disputes.steps import ActionContext, Done
 from webapp.evidence.attachments import UploadedFiles
+from webapp.mediation.services import take_case
 from webapp.orders.models import Order
 
 NOW = real_now().replace(microsecond=0)
@@ -81,6 +82,10 @@ class World:
             lambda c: negotiation.accept_proposal(c, proposal_id),
         )
         return dispute
+
+    def take(self, dispute: Dispute, at: datetime, mediator: User | None = None) -> None:
+        """The mediator (the world's unless given) takes the escalated case, so it may act on it."""
+        self.act(mediator or self.mediator, dispute, Action.TAKE_CASE, at, take_case)
 
     def reload(self, dispute: Dispute) -> Dispute:
         """The dispute as the database has it now."""

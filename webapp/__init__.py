@@ -44,6 +44,7 @@ CLI_GROUPS: list[str] = [
     "webapp.demo:demo_cli",
     "webapp.notifications.delivery:notifications_cli",
     "webapp.evidence.sweep:evidence_cli",
+    "webapp.history.audit:audit_cli",
 ]
 
 

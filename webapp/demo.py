@@ -41,7 +41,7 @@ from webapp.orders.models import Order
 
 READY = (
     f"Demo data ready. Log in as buyer@example.com, seller@example.com or "
-    f"mediator@example.com with the password {PASSWORD!r}."
+    f"mediator@example.com (or lead@example.com, who may reassign cases) with the password {PASSWORD!r}."
 )
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -185,12 +185,13 @@ def seed_disputes(u: dict[str, User], now: datetime) -> None:
             c, {"resolution": "refund_only", "amount": "10.00", "comment": "A partial refund is fair."}
         ),
     )
-    # Escalated by the clock: the platform is processing.
+    # Escalated by the clock: the platform is processing; nobody has taken the case yet.
     d = _opened(order("D-2003", "Phone case", 9), buyer, ago(9))
     _act(seller, d, Action.REJECT_REQUEST, ago(8), lambda c: negotiation.reject_request(c, {}))
     # Escalated and waiting for the buyer's evidence.
     d = _opened(order("D-2004", "Smartwatch", 9, who=u["buyer2"]), u["buyer2"], ago(9), "quality_problem")
     _act(seller, d, Action.REJECT_REQUEST, ago(8), lambda c: negotiation.reject_request(c, {}))
+    _act(mediator, d, Action.TAKE_CASE, ago(1.5), mediation.take_case)
     _act(
         mediator,
         d,
@@ -211,6 +212,7 @@ def seed_disputes(u: dict[str, User], now: datetime) -> None:
             lambda c: locker.add_evidence(c, [clip], "Left side silent"),
         )
     _act(seller, d, Action.REJECT_REQUEST, ago(9), lambda c: negotiation.reject_request(c, {}))
+    _act(mediator, d, Action.TAKE_CASE, ago(2), mediation.take_case)
     _act(
         mediator,
         d,
@@ -250,6 +252,8 @@ def seed_disputes(u: dict[str, User], now: datetime) -> None:
         d = _opened(order(number, "Unbranded smartphone", 6, "dhgate", who), who, ago(6), "quality_problem")
         _act(seller, d, Action.REJECT_REQUEST, ago(5.5), lambda c: negotiation.reject_request(c, {}))
         _act(who, d, Action.ESCALATE, ago(0.5), lifecycle.escalate_by_hand)
+        if number == "D-2101":  # another mediator holds it: Mo reads it, Lee may hand it over
+            _act(u["mediator2"], d, Action.TAKE_CASE, ago(0.4), mediation.take_case)
 
 
 def seed_opening_cases(u: dict[str, User], now: datetime) -> None:

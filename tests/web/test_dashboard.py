@@ -60,6 +60,7 @@ def escalated(world: World, number: str, **kwargs) -> Dispute:
 
 
 def ask_evidence(world: World, dispute: Dispute, party: str, days: str) -> None:
+    world.take(dispute, NOW)
     world.act(
         world.mediator,
         dispute,
@@ -70,6 +71,7 @@ def ask_evidence(world: World, dispute: Dispute, party: str, days: str) -> None:
 
 
 def propose(world: World, dispute: Dispute) -> None:
+    world.take(dispute, NOW)
     world.act(
         world.mediator,
         dispute,

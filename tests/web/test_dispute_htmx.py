@@ -200,6 +200,7 @@ def escalated_with_two_solutions(world: World):
     )
     tick()
     solutions = [("refund_only", "15.00", "Keep it"), ("return_and_refund", "50.00", "Send it back")]
+    world.take(dispute, NOW)
     world.act(
         world.mediator,
         dispute,

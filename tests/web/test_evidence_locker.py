@@ -241,6 +241,7 @@ def test_e3_a_decision_records_the_hashes_of_the_evidence_present(client, auth, 
     dispute = escalated(world)
     photo = items(dispute.id)[0]
     auth.login_as(world.mediator)
+    assert client.post(f"/disputes/{dispute.id}/take-case").status_code == 303
     response = client.post(
         f"/disputes/{dispute.id}/propose-decision",
         data={

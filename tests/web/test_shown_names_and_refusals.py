@@ -70,6 +70,7 @@ def test_a_too_long_tracking_number_is_called_too_long(client, auth, world: Worl
 
 def test_a_too_long_evidence_request_is_called_too_long(client, auth, world: World):
     dispute = escalated(world)
+    world.take(dispute, ago(0.1))  # only the mediator holding the case asks for evidence
     auth.login_as(world.mediator)
     form = {"party": "buyer", "wanted": "A photo. " * 500}
     refused = client.post(f"/disputes/{dispute.id}/request-evidence", data=form)

@@ -13,6 +13,8 @@ PEOPLE = [
     ("buyer@example.com", "Bea Buyer", Role.BUYER, MembershipTier.REGULAR),
     ("seller@example.com", "Sam Seller", Role.SELLER, MembershipTier.REGULAR),
     ("mediator@example.com", "Mo Mediator", Role.MEDIATOR, MembershipTier.REGULAR),
+    ("mediator2@example.com", "Mel Mediator", Role.MEDIATOR, MembershipTier.REGULAR),
+    ("lead@example.com", "Lee Lead", Role.LEAD_MEDIATOR, MembershipTier.REGULAR),
     ("buyer2@example.com", "Bo Buyer", Role.BUYER, MembershipTier.SILVER),
     ("seller2@example.com", "Sia Seller", Role.SELLER, MembershipTier.REGULAR),
     ("bronze@example.com", "Bron Buyer", Role.BUYER, MembershipTier.BRONZE),

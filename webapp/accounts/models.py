@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -22,6 +22,7 @@ class Role(StrEnum):
     BUYER = "buyer"
     SELLER = "seller"
     MEDIATOR = "mediator"
+    LEAD_MEDIATOR = "lead_mediator"  # a mediator who may also hand cases to other mediators
 
 
 class MembershipTier(StrEnum):
@@ -90,8 +91,19 @@ class User(UserMixin, Model):
 
     @property
     def is_mediator(self) -> bool:
-        """True for mediators."""
-        return self.role == Role.MEDIATOR
+        """True for mediators, lead mediators included."""
+        return self.role in (Role.MEDIATOR, Role.LEAD_MEDIATOR)
+
+    @property
+    def is_lead(self) -> bool:
+        """True for lead mediators, who may reassign a case another mediator holds."""
+        return self.role == Role.LEAD_MEDIATOR
+
+
+def mediators() -> list[User]:
+    """Every mediator and lead mediator, by name (whom a lead may hand a case to)."""
+    query = select(User).where(User.role.in_([Role.MEDIATOR, Role.LEAD_MEDIATOR])).order_by(User.name)
+    return list(db.session.scalars(query))
 
 
 def normalise_email(value: str) -> str:

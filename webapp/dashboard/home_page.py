@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from dispute_engine import format_money
-from webapp.accounts.models import Role
 from webapp.core import clock, htmx
 from webapp.dashboard.party import STAGE_CHOICES, HomeFilters, party_home
 
@@ -18,7 +17,7 @@ bp = Blueprint("home", __name__)
 @login_required
 def index() -> Response:
     """Mediators go to their queue; buyers and sellers see the disputes waiting on them first (H3)."""
-    if current_user.role == Role.MEDIATOR:
+    if current_user.is_mediator:
         return redirect(url_for("mediation.queue"), code=303)
     now = clock.now()
     filters = HomeFilters.from_args(request.args)

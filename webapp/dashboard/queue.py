@@ -1,4 +1,5 @@
-"""The mediator's queue: escalated disputes by when the mediator must act, counted by status (M1, M8)."""
+"""The mediator's queue: escalated disputes by when the mediator must act, counted by status (M1, M8),
+with who holds each case."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from dispute_engine import (
     next_deadline,
 )
 from webapp.accounts.models import MembershipTier, User
+from webapp.core.extensions import db
 from webapp.core.policies import registry
 from webapp.dashboard.listing import list_disputes, settle_due
 from webapp.disputes.models import Dispute
@@ -32,6 +34,7 @@ DUE_WORDS = {
 }
 TIER_CHOICES = tuple((tier.value, tier.value.title()) for tier in MembershipTier)
 STATUS_CHOICES = tuple((status.value, status.label) for status in MediationStatus)
+HOLDER_CHOICES = (("mine", "Mine"), ("unassigned", "Unassigned"))
 
 
 def policy_choices() -> list[tuple[str, str]]:
@@ -42,30 +45,37 @@ def policy_choices() -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class QueueFilters:
-    """What the queue's filter form asks for: a policy, a buyer tier, an M1 status."""
+    """What the queue's filter form asks for: a policy, a buyer tier, an M1 status, whose cases."""
 
     policy: str = ""
     tier: str = ""
     status: str = ""
+    holder: str = ""  # "mine", "unassigned", or every case
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> QueueFilters:
         """Read the query string; unknown values mean no filter."""
-        policy, tier, status = (args.get(key, "") for key in ("policy", "tier", "status"))
+        policy, tier, status, holder = (args.get(key, "") for key in ("policy", "tier", "status", "holder"))
         return cls(
             policy=policy if policy in registry().names() else "",
             tier=tier if tier in set(MembershipTier) else "",
             status=status if status in set(MediationStatus) else "",
+            holder=holder if holder in dict(HOLDER_CHOICES) else "",
         )
 
     @property
     def active(self) -> bool:
         """True when the queue is narrowed down."""
-        return bool(self.policy or self.tier or self.status)
+        return bool(self.policy or self.tier or self.status or self.holder)
 
     def with_status(self, status: MediationStatus | None) -> dict[str, str]:
         """These filters with another status, as query arguments (for the count links)."""
-        args = {"policy": self.policy, "tier": self.tier, "status": status.value if status else ""}
+        args = {
+            "policy": self.policy,
+            "tier": self.tier,
+            "status": status.value if status else "",
+            "holder": self.holder,
+        }
         return {key: value for key, value in args.items() if value}
 
 
@@ -78,6 +88,7 @@ class QueueRow:
     due_at: datetime
     due_what: str
     due_in: timedelta  # negative once the due time has passed
+    holder: str | None = None  # the name of the mediator who holds the case, None while it is free
 
     @property
     def overdue(self) -> bool:
@@ -120,17 +131,34 @@ def due_what(facts: DisputeFacts, due_at: datetime) -> str:
     return "Final resolution"
 
 
-def mediator_queue(filters: QueueFilters, now: datetime) -> Queue:
-    """Escalated disputes matching the filters, ordered by mediator_due_at (M8), with M1 counts."""
+def _names(user_ids: set[int | None]) -> dict[int | None, str]:
+    """The names of the mediators holding the listed cases, in one query."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
+    return {user_id: name for user_id, name in rows}
+
+
+def mediator_queue(filters: QueueFilters, now: datetime, me: int) -> Queue:
+    """Escalated disputes matching the filters, ordered by mediator_due_at (M8), with M1 counts.
+
+    `me` is the mediator looking, for the "mine" filter.
+    """
     settle_due(now)
     criteria: list[ColumnElement[bool]] = [Dispute.state == State.ESCALATED]
+    if filters.holder == "mine":
+        criteria.append(Dispute.mediator_id == me)
+    elif filters.holder == "unassigned":
+        criteria.append(Dispute.mediator_id.is_(None))
     if filters.policy:
         criteria.append(Dispute.policy == filters.policy)
     if filters.tier:
         tiered = select(Order.id).join(User, User.id == Order.buyer_id)
         criteria.append(Dispute.order_id.in_(tiered.where(User.membership_tier == filters.tier)))
     rows = []
-    for listed in list_disputes(*criteria):
+    listed_disputes = list_disputes(*criteria)
+    holders = _names({listed.dispute.mediator_id for listed in listed_disputes} - {None})
+    for listed in listed_disputes:
         due = mediator_due_at(listed.facts) or now
         rows.append(
             QueueRow(
@@ -139,6 +167,7 @@ def mediator_queue(filters: QueueFilters, now: datetime) -> Queue:
                 due,
                 due_what(listed.facts, due),
                 due - now,
+                holders.get(listed.dispute.mediator_id),
             )
         )
     counts = Counter(row.status for row in rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from dispute_engine import format_money
@@ -10,6 +11,7 @@ from webapp.accounts.access import role_required
 from webapp.accounts.models import Role
 from webapp.core import clock, htmx
 from webapp.dashboard.queue import (
+    HOLDER_CHOICES,
     STATUS_CHOICES,
     TIER_CHOICES,
     QueueFilters,
@@ -21,19 +23,20 @@ bp = Blueprint("mediation", __name__)
 
 
 @bp.get("/mediation")
-@role_required(Role.MEDIATOR)
+@role_required(Role.MEDIATOR, Role.LEAD_MEDIATOR)
 def queue() -> Response:
-    """Escalated disputes, soonest due first, counted by M1 status; filters by policy, tier, status."""
+    """Escalated disputes, soonest due first, counted by M1 status; filters: policy, tier, status, holder."""
     now = clock.now()
     filters = QueueFilters.from_args(request.args)
     return htmx.render_partial_or_page(
         "dashboard/_queue_results.html",
         "mediation/queue.html",
-        queue=mediator_queue(filters, now),
+        queue=mediator_queue(filters, now, current_user.id),
         filters=filters,
         policies=policy_choices(),
         tiers=TIER_CHOICES,
         statuses=STATUS_CHOICES,
+        holders=HOLDER_CHOICES,
         now=now,
         money=format_money,
     )

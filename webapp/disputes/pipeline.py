@@ -11,6 +11,7 @@ from sqlalchemy import select
 from dispute_engine import Action, Actor, EffectKind, check, next_deadline, on_deadline
 from webapp.core.extensions import db
 from webapp.core.refusals import Conflict, NotFound
+from webapp.disputes.assignment import check_assignment
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.models import Dispute
 from webapp.disputes.stamp import role_in
@@ -110,6 +111,7 @@ def _begin(user: User, dispute_id: int, action: Action, now: datetime, version: 
     settle_due_deadlines(dispute, now)
     if (actor := actor_for(user, dispute)) is None:
         raise DisputeNotFound(dispute_id)
+    check_assignment(user, dispute, actor, action)  # which mediator, before the rules say when
     facts = dispute_facts(dispute)
     check(facts, actor, action, now)
     if version is not None and version != dispute.version:

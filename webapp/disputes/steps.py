@@ -147,7 +147,7 @@ def finish(ctx: ActionContext, done: Done) -> None:
     if step is None and ctx.action is not None:
         step = take(ctx.facts, ctx.actor, ctx.action, ctx.now, terms=done.terms, solution=done.solution)
     notes = _persist(ctx, step, done.outcome_comment) if step else []
-    rule = done.rule or (step.rule if step else None)
+    rule = done.rule or (step.rule if step else None) or None  # PLATFORM's "" is no rule
     summary = " ".join([done.summary, *notes])
     action = done.action
     if step and step.closing and not done.closing_summary:

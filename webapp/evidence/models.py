@@ -98,3 +98,20 @@ class EvidenceItem(Model):
     def is_removed(self) -> bool:
         """Hidden from the locker (still kept, E2)."""
         return self.removed_at is not None
+
+
+class EvidenceView(Model):
+    """Someone other than its uploader saw an item or fetched one of its files (the access log)."""
+
+    __tablename__ = "evidence_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("evidence_items.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[Actor] = mapped_column(string_enum(Actor))
+    variant: Mapped[str] = mapped_column(String(16))  # "page" (the viewer), "display", "video", "original"
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_evidence_views_item_user", "item_id", "user_id", "variant", "at"),)
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -9,7 +9,7 @@ from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from dispute_engine import Action, FormInvalid, NotPermitted, RuleViolation, allowed_actions
+from dispute_engine import Action, Actor, FormInvalid, NotPermitted, RuleViolation, allowed_actions
 from media.keys import readable_name
 from webapp.core import clock, htmx
 from webapp.core.extensions import db
@@ -22,6 +22,7 @@ from webapp.disputes.pipeline import DisputeNotFound, perform, viewable_dispute
 from webapp.disputes.steps import ActionContext, Done
 from webapp.evidence import locker, media_files
 from webapp.evidence.access import may_download_original, visible_item
+from webapp.evidence.access_log import log_view, sightings
 from webapp.evidence.services import ACCEPTED, limits
 from webapp.evidence.views import locker_context, shown_items
 
@@ -105,6 +106,7 @@ def viewer(dispute_id: int, item_uuid: str) -> str:
     item, dispute, actor = visible_item(current_user, item_uuid, now)
     if dispute.id != dispute_id:
         raise DisputeNotFound(dispute_id)
+    log_view(item, current_user, actor, "page", now)
     same_party = [i for i in shown_items(dispute, actor) if i.party is item.party]
     at = same_party.index(item)
     return render_template(
@@ -117,6 +119,7 @@ def viewer(dispute_id: int, item_uuid: str) -> str:
         original_allowed=may_download_original(item, actor, current_user),
         dispute=dispute,
         actor=actor,
+        seen_by=sightings(item, current_user) if actor is Actor.MEDIATOR else [],
     )
 
 
@@ -158,14 +161,19 @@ def remove(dispute_id: int, item_uuid: str) -> Response:
 @login_required
 def media(item_uuid: str, variant: str) -> Response:
     """A stored file of the item, after the access check: a short-lived link, or the bytes (E4)."""
-    item, _dispute, actor = visible_item(current_user, item_uuid, clock.now())
+    now = clock.now()
+    item, _dispute, actor = visible_item(current_user, item_uuid, now)
     if variant == "original":
         if not may_download_original(item, actor, current_user):
             raise NotPermitted(
                 "E3", "Only the person who added this file and the mediator can download its original."
             )
-        return media_files.original(item)
-    return media_files.derived(item, variant)
+        response = media_files.original(item)
+    else:
+        response = media_files.derived(item, variant)
+    # Logged once served: a refusal above leaves no trace, and a failed request rolls the row back.
+    log_view(item, current_user, actor, variant, now)
+    return response
 
 
 @bp.app_template_filter("file_name")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Connection, ForeignKey, Index, String, Table, Text, event
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from dispute_engine import Actor
 from webapp.core.db import UTCDateTime, string_enum
@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 
 
 class Event(Model):
-    """Something that happened to a dispute: who, what, when, under which rule. Never changed."""
+    """Something that happened to a dispute: who, what, when, under which rule. Never changed.
+
+    `sequence` numbers a dispute's events 1, 2, 3...; `hash` seals the event with the previous
+    one's (`prev_hash`), see webapp.history.chain. The unique (dispute, sequence) makes a second
+    event claiming the same place fail instead of forking the chain.
+    """
 
     __tablename__ = "dispute_events"
 
@@ -30,6 +35,12 @@ class Event(Model):
     summary: Mapped[str] = mapped_column(Text)
     rule: Mapped[str | None] = mapped_column(String(8))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    sequence: Mapped[int]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    # A unique index, not a constraint: SQLite adds an index without rebuilding the table.
+    __table_args__ = (Index("uq_dispute_events_dispute_sequence", "dispute_id", "sequence", unique=True),)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
 
@@ -46,6 +57,39 @@ def _refuse_update(mapper: object, connection: object, target: Event) -> None:
 @event.listens_for(Event, "before_delete")
 def _refuse_delete(mapper: object, connection: object, target: Event) -> None:
     raise AppendOnlyError("history events are append-only")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    """`update(Event)` and `delete(Event)` skip the mapper hooks above: refuse them too."""
+    if (state.is_update or state.is_delete) and any(m.class_ is Event for m in state.all_mappers):
+        raise AppendOnlyError("history events are append-only")
+
+
+# On PostgreSQL the database itself refuses to change the history, whatever the client (the
+# migration installs the same trigger; create_all, used by the tests, gets it from here).
+APPEND_ONLY_FUNCTION = """
+CREATE OR REPLACE FUNCTION dispute_events_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+        MESSAGE = 'dispute_events is append-only: ' || TG_OP || ' refused';
+END;
+$$
+"""
+APPEND_ONLY_TRIGGERS = (
+    "CREATE TRIGGER dispute_events_append_only BEFORE UPDATE OR DELETE ON dispute_events "
+    "FOR EACH ROW EXECUTE FUNCTION dispute_events_append_only()",
+    "CREATE TRIGGER dispute_events_no_truncate BEFORE TRUNCATE ON dispute_events "
+    "FOR EACH STATEMENT EXECUTE FUNCTION dispute_events_append_only()",
+)
+
+
+@event.listens_for(Event.__table__, "after_create")
+def _install_append_only_trigger(table: Table, connection: Connection, **_: object) -> None:
+    if connection.dialect.name == "postgresql":
+        for statement in (APPEND_ONLY_FUNCTION, *APPEND_ONLY_TRIGGERS):
+            connection.exec_driver_sql(statement)
 
 
 class Notification(Model):

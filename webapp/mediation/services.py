@@ -1,4 +1,4 @@
-"""Use cases of the mediator and the parties' answers to it (M2, M4-M6)."""
+"""Use cases of the mediator and the parties' answers to it (M2, M4-M6), and who holds the case."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dispute_engine import (
     format_money,
     validate_decision_solutions,
 )
+from webapp.accounts.models import User
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
 from webapp.disputes.attachments import Attachments
@@ -31,8 +32,31 @@ MAX_REQUEST_DAYS = 14
 
 
 def _mediator_acts(ctx: ActionContext) -> None:
-    ctx.dispute.mediator_id = ctx.person.id
+    # Only the mediator holding the case gets here (webapp.disputes.assignment).
     ctx.dispute.mediator_acted_at = ctx.now
+
+
+def take_case(ctx: ActionContext) -> Done:
+    """The mediator takes a free case from the queue: from now on only they act on it."""
+    ctx.dispute.mediator_id = ctx.person.id
+    return Done("case_taken", "A mediator took the case.", data={"mediator_id": ctx.person.id})
+
+
+def reassign_case(ctx: ActionContext, mediator_id: str) -> Done:
+    """A lead mediator hands the case to another mediator (or takes it); nothing else changes."""
+    chosen = _number(mediator_id)
+    mediator = db.session.get(User, chosen) if chosen is not None else None
+    if mediator is None or not mediator.is_mediator:
+        raise FormInvalid({"mediator": "Choose a mediator to hand the case to."})
+    previous = ctx.dispute.mediator_id
+    if mediator.id == previous:
+        raise FormInvalid({"mediator": f"{mediator.name} already holds this case."})
+    ctx.dispute.mediator_id = mediator.id
+    return Done(
+        "case_reassigned",
+        "A lead mediator handed the case to another mediator.",
+        data={"from": previous, "to": mediator.id},
+    )
 
 
 def request_evidence(ctx: ActionContext, party: str, wanted: str, days: str | None) -> Done:

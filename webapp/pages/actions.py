@@ -181,6 +181,21 @@ SPECS = (
         part="mediation",
     ),
     ActionSpec(
+        "take-case",
+        Action.TAKE_CASE,
+        lambda c, f, u: mediation.take_case(c),
+        "You took the case: you are the mediator who acts on it now.",
+        part="mediation",
+        refuse_stale=False,  # whether the case is still free is what counts, checked under the lock
+    ),
+    ActionSpec(
+        "reassign-case",
+        Action.REASSIGN_CASE,
+        lambda c, f, u: mediation.reassign_case(c, f.get("mediator", "")),
+        "The case was handed over.",
+        part="mediation",
+    ),
+    ActionSpec(
         "ship-return",
         Action.SHIP_RETURN,
         lambda c, f, u: settlement.ship_return(c, f.get("tracking_number", "")),

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from dispute_engine import (
@@ -14,15 +15,16 @@ from dispute_engine import (
     Actor,
     MediationStatus,
     State,
-    allowed_actions,
     format_money,
     mediation_status,
     progress,
     reasons_for,
     smallest_amount,
 )
+from webapp.accounts.models import mediators
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
+from webapp.disputes.assignment import allowed_for
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.lifecycle import APPEAL_REASONS
 from webapp.disputes.models import Dispute, Message
@@ -59,6 +61,7 @@ def newest_message_id(dispute_id: int) -> int:
 def base_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
     """What every part of the page needs: the dispute, its facts, what the actor may do, the words."""
     facts = dispute_facts(dispute)
+    allowed = allowed_for(current_user, dispute, actor, facts, now)  # a mediator acts on cases they hold
     return {
         "A": Action,
         "dispute": dispute,
@@ -66,7 +69,8 @@ def base_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any
         "actor": actor,
         "facts": facts,
         "now": now,
-        "allowed": allowed_actions(facts, actor, now),
+        "allowed": allowed,
+        "mediators": mediators() if Action.REASSIGN_CASE in allowed else [],
         "progress": progress(facts, now),
         "mediation_status": mediation_status(facts) if dispute.state is State.ESCALATED else None,
         "MediationStatus": MediationStatus,

@@ -79,6 +79,7 @@ def test_n1_no_agreement_in_seven_days_escalates_by_itself(world: World):
 
 def test_m1_m2_a_request_waits_for_the_party_and_its_answer_returns_to_processing(world: World):
     dispute = escalated(world)
+    world.take(dispute, NOW)
     world.act(
         world.mediator,
         dispute,
@@ -103,6 +104,7 @@ def test_m1_m2_a_request_waits_for_the_party_and_its_answer_returns_to_processin
 
 def test_m3_a_buyer_who_misses_the_mediators_deadline_loses(world: World):
     dispute = escalated(world, days_ago=12)
+    world.take(dispute, ago(4))
     world.act(
         world.mediator,
         dispute,
@@ -122,6 +124,7 @@ def test_m3_a_buyer_who_misses_the_mediators_deadline_loses(world: World):
 
 def test_m4_m5_both_parties_accepting_the_same_solution_closes_it(world: World):
     dispute = escalated(world)
+    world.take(dispute, NOW)
     world.act(
         world.mediator,
         dispute,
@@ -143,6 +146,7 @@ def test_m4_m5_both_parties_accepting_the_same_solution_closes_it(world: World):
 
 def test_m5_m6_a_rejection_lets_the_mediator_replace_the_proposal_then_decide(world: World):
     dispute = escalated(world)
+    world.take(dispute, NOW)
     world.act(
         world.mediator,
         dispute,
@@ -190,6 +194,7 @@ def mediation_status_of(world: World, dispute):
 
 def test_m4_a_seller_silent_on_the_proposal_loses_to_the_solution_the_buyer_accepted(world: World):
     dispute = escalated(world, days_ago=14)
+    world.take(dispute, ago(5))
     world.act(
         world.mediator,
         dispute,
@@ -303,6 +308,7 @@ def test_f3_refunds_never_exceed_the_order_total_even_after_an_appeal(world: Wor
         lambda c: settlement.mark_refunded(c),
     )
     world.act(world.buyer, dispute, Action.APPEAL, NOW, lambda c: lifecycle.appeal(c, "result", "More"))
+    world.take(dispute, NOW)
     world.act(
         world.mediator,
         dispute,

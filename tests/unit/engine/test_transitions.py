@@ -160,8 +160,19 @@ SETTLEMENT = parse_table(
 )
 
 
+# The rules document is silent on which mediator holds a case; the engine only says when a mediator
+# may take or hand one over, and the web app checks who (webapp/disputes/assignment.py).
+ASSIGNMENT = parse_table(
+    """
+                   awaiting_seller  negotiating  escalated  closed  cancelled
+    take_case      -                -            M          -       -
+    reassign_case  -                -            M          -       -
+    """
+)
+
+
 def test_the_expected_tables_cover_every_action_once():
-    groups = [NEGOTIATION, THREAD_AND_EVIDENCE, MEDIATION, CLOSING, SETTLEMENT]
+    groups = [NEGOTIATION, THREAD_AND_EVIDENCE, MEDIATION, CLOSING, SETTLEMENT, ASSIGNMENT]
     covered = [action for group in groups for action in {a for _, a in group}]
     assert sorted(covered) == sorted(Action)
 
@@ -191,6 +202,11 @@ def test_f1_f2_who_may_settle_the_refund_and_the_return_in_which_state(action, s
     assert_table(SETTLEMENT, action, state, actor)
 
 
+@pytest.mark.parametrize(("action", "state", "actor"), triples(ASSIGNMENT))
+def test_only_a_mediator_takes_or_hands_over_a_case_and_only_while_it_is_escalated(action, state, actor):
+    assert_table(ASSIGNMENT, action, state, actor)
+
+
 # Where each allowed action leads; an action not listed leaves the state as it is.
 LEADS_TO = {
     (State.AWAITING_SELLER, Action.ACCEPT_PROPOSAL): State.CLOSED,  # S2
@@ -204,7 +220,7 @@ LEADS_TO = {
     (State.CANCELLED, Action.REOPEN): State.AWAITING_SELLER,  # C2
     (State.CLOSED, Action.APPEAL): State.ESCALATED,  # C3
 }
-ALL_TABLES = NEGOTIATION | THREAD_AND_EVIDENCE | MEDIATION | CLOSING | SETTLEMENT
+ALL_TABLES = NEGOTIATION | THREAD_AND_EVIDENCE | MEDIATION | CLOSING | SETTLEMENT | ASSIGNMENT
 ALLOWED_PAIRS = sorted(
     ((state, action) for (state, action), who in ALL_TABLES.items() if who != "-"),
     key=lambda pair: (STATES.index(pair[0]), list(Action).index(pair[1])),
@@ -274,6 +290,8 @@ def test_m2_m4_the_mediator_of_a_fresh_escalation_may_ask_for_evidence_or_propos
     assert allowed_actions(escalated(), Actor.MEDIATOR, after_opening(8)) == {
         Action.REQUEST_EVIDENCE,
         Action.PROPOSE_DECISION,
+        Action.TAKE_CASE,
+        Action.REASSIGN_CASE,
     }
 
 

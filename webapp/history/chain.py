@@ -1,0 +1,51 @@
+"""The history's hash chain: every event is sealed with SHA-256 over its content and the previous seal.
+
+Changing, removing or reordering an event breaks every seal after it, so `flask audit verify` finds
+the first broken link. The encoding is a contract: the migration that back-filled existing events
+uses these functions, so changing them means re-sealing every chain in a migration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+GENESIS = "0" * 64  # the "previous seal" of a dispute's first event
+
+
+def canonical(
+    *,
+    dispute_id: int,
+    sequence: int,
+    at: datetime,
+    actor_role: str,
+    actor_id: int | None,
+    action: str,
+    summary: str,
+    rule: str | None,
+    data: dict[str, Any],
+    prev_hash: str,
+) -> bytes:
+    """The event as bytes: JSON, sorted keys, no spaces, ASCII only, the time in UTC to the microsecond."""
+    fields = {
+        "dispute_id": dispute_id,
+        "sequence": sequence,
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_role": actor_role,
+        "actor_id": actor_id,
+        "action": action,
+        "summary": summary,
+        "rule": rule,
+        "data": data,
+        "prev_hash": prev_hash,
+    }
+    return json.dumps(
+        fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    ).encode()
+
+
+def seal(**fields: Any) -> str:
+    """The SHA-256 (hex) of the event's canonical encoding; takes the same keywords as `canonical`."""
+    return hashlib.sha256(canonical(**fields)).hexdigest()
