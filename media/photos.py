@@ -15,7 +15,7 @@ import struct
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import pillow_heif
 from PIL import ExifTags, Image
@@ -88,7 +88,7 @@ class PhotoHeader:
     format: str
 
 
-def probe_photo(src: BinaryIO, *, name: str = "The photo", max_pixels: int = MAX_PIXELS) -> PhotoHeader:
+def probe_photo(src: IO[bytes], *, name: str = "The photo", max_pixels: int = MAX_PIXELS) -> PhotoHeader:
     """Read a photo's size and format from its header alone and refuse it over the limit; rewind it after."""
     start = src.tell()
     try:
@@ -141,7 +141,7 @@ def derive_photo(
 
 
 @contextlib.contextmanager
-def _opened(src: BinaryIO, name: str, max_pixels: int) -> Iterator[Image.Image]:
+def _opened(src: IO[bytes], name: str, max_pixels: int) -> Iterator[Image.Image]:
     """The photo opened lazily (header only) by one of the five plugins, Pillow's bomb checks as errors."""
     start = src.tell()
     try:
@@ -160,7 +160,7 @@ def _opened(src: BinaryIO, name: str, max_pixels: int) -> Iterator[Image.Image]:
         ) from None
 
 
-def _header_past_pillows_limit(src: BinaryIO, start: int) -> PhotoHeader | None:
+def _header_past_pillows_limit(src: IO[bytes], start: int) -> PhotoHeader | None:
     """Read the header Pillow's bomb check refused, with the same plugins but without that check."""
     for name in OPEN_FORMATS:
         factory, accept = Image.OPEN[name]

@@ -83,21 +83,23 @@ def probe(path: Path, *, name: str = "This video", timeout: float = 30) -> Video
 def probe_stream(
     stream: IO[bytes], *, name: str = "This video", timeout: float = UPLOAD_PROBE_SECONDS
 ) -> VideoInfo:
-    """Probe a video that is an open stream (an upload) through a file descriptor; rewind it after.
+    """Probe an upload from its container's header alone, through a file descriptor; rewind it after.
 
-    A stream kept in memory is copied to an unnamed temporary file first: no named file is ever
-    written, so a process killed in the middle leaves nothing behind.
+    Nothing is decoded (-nofind_stream_info): an 8K clip is refused in a tenth of the time and
+    memory. The worker's `probe` decodes the first frames and checks the same limits on what the
+    stream really holds, before any transcode. A stream kept in memory is copied to an unnamed
+    temporary file first: no named file is written, so a process killed meanwhile leaves nothing.
     """
     start = stream.tell()
     try:
         fd = _descriptor(stream) if start == 0 else None
         if fd is not None:
-            return _probe(f"file:/dev/fd/{fd}", name=name, timeout=timeout, pass_fds=(fd,))
+            return _probe(f"file:/dev/fd/{fd}", name=name, timeout=timeout, pass_fds=(fd,), decode=False)
         with tempfile.TemporaryFile() as copy:
             shutil.copyfileobj(stream, copy, _COPY_CHUNK)
             copy.flush()
             fd = copy.fileno()
-            return _probe(f"file:/dev/fd/{fd}", name=name, timeout=timeout, pass_fds=(fd,))
+            return _probe(f"file:/dev/fd/{fd}", name=name, timeout=timeout, pass_fds=(fd,), decode=False)
     finally:
         stream.seek(start)
 
@@ -112,11 +114,14 @@ def _descriptor(stream: IO[bytes]) -> int | None:
     return descriptor
 
 
-def _probe(url: str, *, name: str, timeout: float, pass_fds: Collection[int] = ()) -> VideoInfo:
+def _probe(
+    url: str, *, name: str, timeout: float, pass_fds: Collection[int] = (), decode: bool = True
+) -> VideoInfo:
     argv = [
         ffprobe_path(),
         *["-hide_banner", "-v", "error", "-print_format", "json", "-show_format", "-show_streams"],
         *("-format_whitelist", CONTAINER_WHITELIST, "-protocol_whitelist", "file"),
+        *([] if decode else ["-nofind_stream_info"]),
         url,
     ]
     try:

@@ -19,6 +19,7 @@ from webapp.core.extensions import db
 from webapp.core.storage import storage
 from webapp.core.uploads import Upload
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
+from webapp.evidence.upload_probe import refuse_costly
 from webapp.jobs.queue import enqueue_after_commit
 
 PROCESS_JOB = "evidence.process"  # the job `webapp.evidence.processing` registers
@@ -77,9 +78,12 @@ def _sniffed(upload: Upload) -> Sniffed:
 
 
 def check_uploads(uploads: list[Upload]) -> None:
-    """Refuse, before anything is stored, files that are not photos or videos (E1)."""
+    """Refuse, before anything is stored, files that are not photos or videos or cost too much (E1)."""
+    allowed = limits()
     for upload in uploads:
-        _sniffed(upload)
+        sniffed = _sniffed(upload)
+        max_bytes = allowed.video_bytes if sniffed.kind == "video" else allowed.photo_bytes
+        refuse_costly(upload.stream, sniffed, upload.filename or "The file", max_bytes)
 
 
 def _sha256_and_size(stream: IO[bytes], max_bytes: int, name: str) -> tuple[str, int]:
