@@ -37,6 +37,12 @@ class Held:
         """The folder's name."""
         return self.path.name
 
+    def let_go(self) -> None:
+        """Drop the lock but keep the folder: the next look finds it abandoned and tries again."""
+        if self._lock_fd >= 0:
+            os.close(self._lock_fd)
+            self._lock_fd = -1
+
     def release(self) -> None:
         """Remove the folder, then its lock file, then let go of the lock."""
         if self._lock_fd < 0:

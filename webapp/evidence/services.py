@@ -18,6 +18,7 @@ from media.sniff import Sniffed, sniff_stream
 from webapp.core.extensions import db
 from webapp.core.storage import storage
 from webapp.core.uploads import Upload
+from webapp.evidence import originals_in_flight
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
 from webapp.evidence.upload_probe import refuse_costly
 from webapp.jobs.queue import enqueue_after_commit
@@ -186,6 +187,7 @@ def store_uploads(
 
 def _put_original(dispute: Dispute, item: EvidenceItem, stream: IO[bytes], limit: int) -> str:
     key = evidence_key(dispute.id, item.uuid, "original")
+    originals_in_flight.note(key)  # discarded unless the row commits, even if this process is killed
     try:
         stored = storage().put(key, stream, content_type=item.content_type, max_bytes=limit)
     except TooLarge:
