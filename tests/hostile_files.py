@@ -7,6 +7,9 @@ import subprocess
 import zlib
 from pathlib import Path
 
+# PNG colour types and bit depths: (colour type, bit depth, bytes a pixel)
+RGBA, PALETTE, GREY16 = (6, 8, 4), (3, 8, 1), (0, 16, 2)
+
 
 def png_header(width: int, height: int) -> bytes:
     """A PNG claiming width by height pixels over one tiny IDAT: a few dozen bytes."""
@@ -36,3 +39,24 @@ def lavfi_clip(out: Path, *, size: str, rate: int, seconds: float) -> Path:
         timeout=120,
     )  # fmt: skip
     return out
+
+
+def big_png(path: Path, width: int, height: int, kind: tuple[int, int, int]) -> Path:
+    """A real, valid PNG of mostly one colour, compressed a row at a time: small on disk, huge decoded."""
+    colour_type, depth, size = kind
+
+    def chunk(tag: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
+
+    row = b"\x00" + bytes([40, 160, 90, 200][:size]) * width  # filter byte "none", then the pixels
+    packer = zlib.compressobj(9)
+    with path.open("wb") as out:
+        out.write(
+            b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0))
+        )
+        if colour_type == 3:
+            out.write(chunk(b"PLTE", bytes(range(256)) * 3))
+        body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+        out.write(chunk(b"IDAT", body) + chunk(b"IEND", b""))
+    return path

@@ -9,67 +9,23 @@ memory is not Python's, so tracemalloc would not see it.
 from __future__ import annotations
 
 import io
-import json
-import struct
-import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import pytest
+from hostile_files import GREY16, PALETTE, RGBA, big_png
+from peak_memory import grown_mb
 from PIL import Image
 from test_photos import encode, png_header
 
 from media.errors import MediaRejected
 from media.photos import NOT_A_PHOTO, PhotoHeader, probe_photo
 
-ROOT = Path(__file__).resolve().parents[3]
 MB = 1024 * 1024
-# PNG colour types and bit depths: (colour type, bit depth, bytes a pixel)
-RGBA, PALETTE, GREY16 = (6, 8, 4), (3, 8, 1), (0, 16, 2)
 
 
-def big_png(path: Path, width: int, height: int, kind: tuple[int, int, int]) -> Path:
-    """A real, valid PNG of mostly one colour, compressed a row at a time: small on disk, huge decoded."""
-    colour_type, depth, size = kind
-
-    def chunk(tag: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
-
-    row = b"\x00" + bytes([40, 160, 90, 200][:size]) * width  # filter byte "none", then the pixels
-    packer = zlib.compressobj(9)
-    with path.open("wb") as out:
-        out.write(
-            b"\x89PNG\r\n\x1a\n"
-            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0))
-        )
-        if colour_type == 3:
-            out.write(chunk(b"PLTE", bytes(range(256)) * 3))
-        body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
-        out.write(chunk(b"IDAT", body) + chunk(b"IEND", b""))
-    return path
-
-
-def peak_memory_of_derive_photo(path: Path) -> float:
-    """Megabytes the resident set grows by while derive_photo handles the file, in a fresh interpreter."""
-    script = (
-        "import json, resource, sys\n"
-        "from media.photos import derive_photo\n"
-        "def peak(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024\n"
-        "before = peak()\n"
-        "with open(sys.argv[1], 'rb') as src: photo = derive_photo(src)\n"
-        "print(json.dumps([peak() - before, photo.display.width, photo.display.height]))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(path)], cwd=ROOT, capture_output=True, check=True, timeout=120
-    )
-    grown, width, height = json.loads(done.stdout)
-    assert max(width, height) == 1600
-    return grown / MB
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kilobytes on Linux only")
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/status")
 @pytest.mark.parametrize(
     ("kind", "most_mb"),
     [
@@ -86,7 +42,7 @@ def test_a_49_megapixel_png_is_shrunk_without_a_full_size_converted_copy(
     path = big_png(tmp_path / "big.png", 7000, 7000, kind)
     assert path.stat().st_size < 1 * MB
 
-    assert peak_memory_of_derive_photo(path) < most_mb
+    assert grown_mb("derive", path) < most_mb
 
 
 def test_the_header_of_a_30000_by_30000_png_is_refused_in_words_without_decoding() -> None:
