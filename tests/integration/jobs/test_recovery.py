@@ -7,6 +7,7 @@ Celery worker (test_worker_killed.py) start the recovery themselves.
 from __future__ import annotations
 
 import io
+import os
 import signal
 import subprocess
 import sys
@@ -111,14 +112,16 @@ def test_the_server_entry_point_recovers_unless_jobs_are_eager(app: Flask):
 
 
 def test_processes_of_one_host_take_turns_and_a_periodic_round_waits_for_its_period(app: Flask, monkeypatch):
-    rounds: list[str] = []
+    app.config["JOB_STALE_AFTER_SECONDS"] = 120  # a round a minute
+    rounds: list[int] = []
+    release = threading.Event()
 
-    def slow() -> int:
-        rounds.append(threading.current_thread().name)
-        time.sleep(0.3)
+    def held_round() -> int:
+        rounds.append(1)
+        release.wait(10)  # until the others have found the turn taken
         return 0
 
-    monkeypatch.setattr(recovery, "_recoveries", {"slow": ("slow round(s)", slow)})
+    monkeypatch.setattr(recovery, "_recoveries", {"test.held": ("held round(s)", held_round)})
     results: list[bool] = []
     racers = [
         threading.Thread(target=lambda: results.append(recovery.recover(app, at_start=True)))
@@ -126,13 +129,17 @@ def test_processes_of_one_host_take_turns_and_a_periodic_round_waits_for_its_per
     ]
     for racer in racers:
         racer.start()
+    wait_for(lambda: results.count(False) == 2, 10, "two of three to find the turn taken")
+    release.set()
     for racer in racers:
         racer.join()
 
     assert sorted(results) == [False, False, True] and len(rounds) == 1
-    assert recovery.recover(app) is False  # another process just did it
+    assert recovery.recover(app) is False  # another process of the host did it within the minute
     assert recovery.recover(app, at_start=True) is True  # a process that starts always looks
-    time.sleep(recovery.period(app))
+    turn = Path(app.config["TMP_DIR"]) / "recovery.lock"
+    a_minute_ago = time.time() - recovery.period(app)
+    os.utime(turn, (a_minute_ago, a_minute_ago))
     assert recovery.recover(app) is True and len(rounds) == 3
 
 
