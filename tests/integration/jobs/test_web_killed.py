@@ -101,6 +101,7 @@ class Server:
             return False
 
     def post(self, path: str, body: bytes, content_type: str, timeout: float = 30) -> int:
+        """POST and return the final status; a refusal's page is kept in refused.html to say why."""
         request = urllib.request.Request(
             f"http://127.0.0.1:{self.port}{path}", data=body, headers={"Content-Type": content_type}
         )
