@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import uuid
 from pathlib import Path
 from typing import IO, BinaryIO
 
 from media.hashing import HashingReader, copy_stream
 from media.keys import check_key, content_disposition
+from media.scratch import Scratch
 from media.storage import (
     Disposition,
     InvalidKey,
@@ -33,8 +34,9 @@ class LocalDiskStorage:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
-        self._staging = self.root / STAGING_DIR
-        self._staging.mkdir(exist_ok=True)
+        # One held scratch folder per put: what a process killed mid-put left goes at the next start.
+        self._staging = Scratch(self.root / STAGING_DIR)
+        self._staging.remove_abandoned()
 
     def path_for(self, key: str) -> Path:
         """Return the file path of a key, refusing any key that would leave the root."""
@@ -60,9 +62,9 @@ class LocalDiskStorage:
         reader = HashingReader(stream, max_bytes=max_bytes)
         if self.exists(key):
             raise ObjectExists(key)
-        fd, tmp_name = tempfile.mkstemp(dir=self._staging, prefix="upload-")
-        try:
-            with os.fdopen(fd, "wb") as tmp:
+        with self._staging.folder(uuid.uuid4().hex) as staging:
+            tmp_name = staging / "upload"
+            with open(tmp_name, "xb") as tmp:
                 copy_stream(reader, tmp)
                 tmp.flush()
                 os.fsync(tmp.fileno())
@@ -77,10 +79,12 @@ class LocalDiskStorage:
             except FileExistsError:
                 raise ObjectExists(key) from None
             _fsync_dir(path.parent)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp_name)
         return StoredObject(key, reader.size, reader.hexdigest(), content_type)
+
+    def discard(self, key: str) -> None:
+        """Remove an object that no record refers to (its upload never committed); a missing one is fine."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path_for(key))
 
     def open(self, key: str) -> BinaryIO:
         """Open the stored file for reading."""

@@ -2,16 +2,20 @@
 
 Only JPEG, PNG, WebP, HEIC/HEIF and GIF are ever opened. The derived copies are rebuilt from
 pixels alone, so nothing from the original file (EXIF, GPS, XMP, comments, trailing bytes)
-can reach them.
+can reach them. `probe_photo` reads only a photo's header, so an upload over the pixel limit is
+refused before anything is decoded; `derive_photo` decodes a JPEG at reduced scale and shrinks
+every other format strip by strip, so no full-size converted copy is ever made.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import struct
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import pillow_heif
 from PIL import ExifTags, Image
@@ -32,6 +36,13 @@ WEBP_QUALITY = 80
 WEBP_METHOD = 4  # libwebp effort, 0 (fastest) to 6 (smallest); 4 is its own default balance
 # Pillow's docs: a gap of 3 or more gives results indistinguishable from a plain resize.
 REDUCING_GAP = 3.0
+# The box reduction before that resize keeps at least twice the output size, as Pillow's thumbnail() does.
+SHRINK_GAP = 2
+STRIP_BYTES = 8 * 1024 * 1024  # one strip of the full-size picture, converted and reduced at a time
+MAX_PIXELS = 50_000_000  # phones take 48-50 megapixel photos
+# Pillow decodes a WebP through three full-size copies (about 15 bytes a pixel, a JPEG is drafted
+# and a PNG takes 4), so a WebP gets half the limit: 25 MP cost about as much as a 50 MP HEIC.
+_FORMAT_LIMITS = {"WEBP": (25_000_000, "WebP photos")}
 
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -68,37 +79,54 @@ class PhotoDerivatives:
     thumb: DerivedImage
 
 
+@dataclass(frozen=True)
+class PhotoHeader:
+    """What a photo's header says: its stored size and its format."""
+
+    width: int
+    height: int
+    format: str
+
+
+def probe_photo(src: IO[bytes], *, name: str = "The photo", max_pixels: int = MAX_PIXELS) -> PhotoHeader:
+    """Read a photo's size and format from its header alone and refuse it over the limit; rewind it after."""
+    start = src.tell()
+    try:
+        with _opened(src, name, max_pixels) as image:
+            width, height = image.size
+            header = PhotoHeader(width, height, _format(image))
+    except _UNREADABLE as error:
+        raise MediaRejected(NOT_A_PHOTO) from error
+    finally:
+        src.seek(start)
+    _check_pixels(name, header, max_pixels)
+    return header
+
+
 def derive_photo(
     src: BinaryIO,
     *,
     display_px: int = 1600,
     thumb_px: int = 320,
-    max_pixels: int = 50_000_000,
+    max_pixels: int = MAX_PIXELS,
 ) -> PhotoDerivatives:
     """Decode a photo once and return upright WebP copies whose longest sides fit the limits."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(src, formats=OPEN_FORMATS) as image:
-                width, height = image.size
-                if width * height > max_pixels:
-                    raise MediaRejected(
-                        f"The photo is too large: {width} × {height} pixels; "  # noqa: RUF001 (meant for people)
-                        f"we accept up to {_megapixels(max_pixels)} megapixels."
-                    )
-                file_format = _FORMAT_NAMES.get(image.format or "", image.format or "")
-                if file_format == "JPEG":
-                    # Let libjpeg decode at 1/2, 1/4 or 1/8 scale: a 12 MP photo never exists in full.
-                    image.draft("RGB", _fitted_size(image.size, display_px))
-                # Never draft a HEIF: pillow-heif would decode its embedded thumbnail, whose
-                # content need not match the photo itself.
-                image.load()
-                orientation = _orientation(image)
-                display = _pixels_only(_upright(_fit(_rgb(image), display_px), orientation))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise MediaRejected(
-            f"The photo is too large; we accept up to {_megapixels(max_pixels)} megapixels."
-        ) from None
+        with _opened(src, "The photo", max_pixels) as image:
+            width, height = image.size
+            file_format = _format(image)
+            _check_pixels("The photo", PhotoHeader(width, height, file_format), max_pixels)
+            if file_format == "JPEG":
+                # Let libjpeg decode at 1/2, 1/4 or 1/8 scale: a 12 MP photo never exists in full.
+                image.draft("RGB", _fitted_size(image.size, display_px))
+            # Never draft a HEIF: pillow-heif would decode its embedded thumbnail, whose
+            # content need not match the photo itself.
+            image.load()
+            orientation = _orientation(image)
+            shrunk = _shrunk(image, display_px)
+            if shrunk is not image:
+                image.close()  # frees the full-size decode before the resize allocates anything more
+        display = _pixels_only(_upright(_fit(shrunk, display_px), orientation))
     except _UNREADABLE as error:
         raise MediaRejected(NOT_A_PHOTO) from error
     if orientation in _SIDEWAYS:
@@ -112,9 +140,60 @@ def derive_photo(
     )
 
 
+@contextlib.contextmanager
+def _opened(src: IO[bytes], name: str, max_pixels: int) -> Iterator[Image.Image]:
+    """The photo opened lazily (header only) by one of the five plugins, Pillow's bomb checks as errors."""
+    start = src.tell()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(src, formats=OPEN_FORMATS) as image:
+                yield image
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow refused before handing out the size (over its own 89 or 179 megapixels).
+        header = _header_past_pillows_limit(src, start)
+        pillows_limit = min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)
+        if header is not None:
+            _check_pixels(name, header, pillows_limit)
+        raise MediaRejected(
+            f"{name} is larger than {_megapixels(pillows_limit)} megapixels, the most we accept."
+        ) from None
+
+
+def _header_past_pillows_limit(src: IO[bytes], start: int) -> PhotoHeader | None:
+    """Read the header Pillow's bomb check refused, with the same plugins but without that check."""
+    for name in OPEN_FORMATS:
+        factory, accept = Image.OPEN[name]
+        src.seek(start)
+        if accept is not None and not accept(src.read(16)):
+            continue
+        src.seek(start)
+        try:
+            with factory(src, "") as image:
+                return PhotoHeader(image.width, image.height, _format(image))
+        except _UNREADABLE:
+            continue
+    return None
+
+
+def _format(image: Image.Image) -> str:
+    return _FORMAT_NAMES.get(image.format or "", image.format or "")
+
+
+def _check_pixels(name: str, header: PhotoHeader, max_pixels: int) -> None:
+    """Refuse a photo with more pixels than its format's limit, saying its size and the limit."""
+    limit, words = _FORMAT_LIMITS.get(header.format, (max_pixels, "photos"))
+    limit = min(limit, max_pixels)
+    if header.width * header.height > limit:
+        raise MediaRejected(
+            f"{name} is {header.width} × {header.height} pixels; "  # noqa: RUF001 (meant for people)
+            f"{words} up to {_megapixels(limit)} megapixels are accepted."
+        )
+
+
 def _megapixels(pixels: int) -> str:
-    """A pixel count in megapixels, without needless decimals."""
-    return f"{pixels / 1_000_000:g}"
+    """A pixel count in megapixels, to three significant digits: "50", "25", "89.5"."""
+    return f"{pixels / 1_000_000:.3g}"
 
 
 def _fitted_size(size: tuple[int, int], longest: int) -> tuple[int, int]:
@@ -151,12 +230,30 @@ def _upright(image: Image.Image, orientation: int) -> Image.Image:
     return image if method is None else image.transpose(method)
 
 
-def _rgb(image: Image.Image) -> Image.Image:
-    """The image in RGB, or RGBA when it has transparency."""
+def _shrunk(image: Image.Image, longest: int) -> Image.Image:
+    """The loaded image in RGB(A), box-reduced by a whole factor that keeps twice `longest`.
+
+    The full-size picture is converted and reduced one strip at a time, so memory holds the decoded
+    picture and the reduced copy, never a converted (or alpha-premultiplied) full-size one.
+    """
+    mode = "RGBA" if image.has_transparency_data else "RGB"
+    width, height = image.size
+    factor = max(1, max(width, height) // (longest * SHRINK_GAP))
+    if factor == 1:
+        return _rgb(image, mode)
+    rows = max(1, STRIP_BYTES // (width * 4 * factor)) * factor  # a whole number of reduction boxes
+    shrunk = Image.new(mode, (-(-width // factor), -(-height // factor)))
+    for top in range(0, height, rows):
+        strip = image.crop((0, top, width, min(height, top + rows)))
+        shrunk.paste(_rgb(strip, mode).reduce(factor), (0, top // factor))
+    return shrunk
+
+
+def _rgb(image: Image.Image, mode: str) -> Image.Image:
+    """The image in `mode` (RGB, or RGBA for a photo with transparency)."""
     if image.mode.startswith("I"):
         # 16-bit greyscale: convert() would clip every value above 255 to white.
         image = image.convert("I").point(lambda value: value / 256).convert("L")
-    mode = "RGBA" if image.has_transparency_data else "RGB"
     return image if image.mode == mode else image.convert(mode)
 
 

@@ -106,6 +106,12 @@ class S3Storage:
                 self._put_multipart(key, reader, spool, part_size, content_type, token)
         return StoredObject(key, reader.size, reader.hexdigest(), content_type)
 
+    def discard(self, key: str) -> None:
+        """Delete an object that no record refers to (its upload never committed); a missing one is fine."""
+        check_key(key)
+        with self._errors(key):
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+
     def open(self, key: str) -> BinaryIO:
         """Open the object for streaming reads; the caller closes the returned body."""
         check_key(key)

@@ -1,7 +1,8 @@
 """The storage interface shared by every backend, its result type and its errors.
 
-Evidence is write-once: there is no overwrite and no delete. A backend streams data in
-bounded chunks, so memory use does not grow with the size of an upload.
+Evidence is write-once: there is no overwrite, and the only delete is `discard`, for an object
+whose record was never committed (a crash or a rollback between the put and the commit). A
+backend streams data in bounded chunks, so memory use does not grow with the size of an upload.
 """
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ class Storage(Protocol):
         max_bytes: int | None = None,
     ) -> StoredObject:
         """Store the stream under a new key; raise ObjectExists or TooLarge, leaving no trace."""
+        ...
+
+    def discard(self, key: str) -> None:
+        """Remove an object that no record refers to; a key with no object is not an error."""
         ...
 
     def open(self, key: str) -> BinaryIO:

@@ -2,16 +2,21 @@
 
 Every input is opened with a container whitelist and the `file` protocol only: a text file named
 `.mp4` would otherwise be read as an HLS playlist or concat script and pull in other local files.
-Commands are argv lists (never a shell), run with a time limit; the process is killed when it is hit.
+Commands are argv lists (never a shell), run with a time limit in their own process group, which is
+killed when the limit is hit or this process dies (media.tools). The probe also refuses clips that
+would cost far more to convert than any phone video: too large a picture, too many frames a
+second, too many streams, too long.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import shutil
 import subprocess
+import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -19,7 +24,7 @@ from typing import IO, Any
 import ffmpeg
 
 from media.errors import MediaRejected, MediaTimeout, MediaToolMissing
-from media.tools import StderrTail, ToolFailed, ffmpeg_path, ffprobe_path
+from media.tools import StderrTail, ToolFailed, ffmpeg_path, ffprobe_path, kill_group, run_tool, running
 
 __all__ = [
     "CONTAINER_WHITELIST",
@@ -27,8 +32,11 @@ __all__ = [
     "MediaTimeout",
     "MediaToolMissing",
     "VideoInfo",
+    "check_duration",
+    "duration_in_words",
     "poster",
     "probe",
+    "probe_stream",
     "transcode",
 ]
 
@@ -40,11 +48,17 @@ NO_VIDEO = "This file contains no video picture: only video clips can be uploade
 NO_DURATION = "The length of this video could not be read: it may be incomplete or damaged."
 TOO_SLOW = "Processing this video took too long, so it was stopped."
 
-# 8K (7680x4320) is the most any phone records; larger frames only cost time and memory.
-MAX_FRAME_PIXELS = 7680 * 4320
-TOO_LARGE = "This video's picture is larger than 8K; we accept phone and camera videos up to 8K."
+# What converting one clip may cost. Phones record up to 4K by default; an 8K frame takes four times
+# as long to decode for a 720p copy that shows no more. 4K at 60 frames a second and slow motion
+# (1080p at 240) decode about as many pixels a second; more than that is not a phone video.
+MAX_FRAME_PIXELS = 4096 * 2160
+MAX_FRAME_RATE = 240
+MAX_PIXEL_RATE = 3840 * 2160 * 60
+MAX_STREAMS = 16
+UPLOAD_PROBE_SECONDS = 10.0  # ffprobe reads only the container's header: this is generous
 _STDERR_TAIL = 4096
 _PROGRESS_PERIOD = "1"  # seconds between two progress reports of ffmpeg
+_COPY_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -58,29 +72,89 @@ class VideoInfo:
     video_codec: str
     audio_codec: str | None
     format_name: str
+    frame_rate: float = 0.0  # frames a second, 0 when the container does not say
 
 
-def probe(path: Path, *, timeout: float = 30) -> VideoInfo:
+def probe(path: Path, *, name: str = "This video", timeout: float = 30) -> VideoInfo:
     """Read a video's duration, displayed size, rotation and codecs; refuse anything else."""
+    return _probe(_file_url(path), name=name, timeout=timeout)
+
+
+def probe_stream(
+    stream: IO[bytes], *, name: str = "This video", timeout: float = UPLOAD_PROBE_SECONDS
+) -> VideoInfo:
+    """Probe an upload from its container's header alone, through a file descriptor; rewind it after.
+
+    Nothing is decoded (-nofind_stream_info): an 8K clip is refused in a tenth of the time and
+    memory. The worker's `probe` decodes the first frames and checks the same limits on what the
+    stream really holds, before any transcode. A stream kept in memory is copied to an unnamed
+    temporary file first: no named file is written, so a process killed meanwhile leaves nothing.
+    """
+    start = stream.tell()
+    try:
+        fd = _descriptor(stream) if start == 0 else None
+        if fd is not None:
+            return _probe(f"file:/dev/fd/{fd}", name=name, timeout=timeout, pass_fds=(fd,), decode=False)
+        with tempfile.TemporaryFile() as copy:
+            shutil.copyfileobj(stream, copy, _COPY_CHUNK)
+            copy.flush()
+            fd = copy.fileno()
+            return _probe(f"file:/dev/fd/{fd}", name=name, timeout=timeout, pass_fds=(fd,), decode=False)
+    finally:
+        stream.seek(start)
+
+
+def _descriptor(stream: IO[bytes]) -> int | None:
+    """The stream's file descriptor with everything written flushed to it, or None if it has none."""
+    try:
+        descriptor = stream.fileno()  # a SpooledTemporaryFile moves to disk here
+        stream.flush()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is both of the latter
+        return None
+    return descriptor
+
+
+def _probe(
+    url: str, *, name: str, timeout: float, pass_fds: Collection[int] = (), decode: bool = True
+) -> VideoInfo:
     argv = [
         ffprobe_path(),
         *["-hide_banner", "-v", "error", "-print_format", "json", "-show_format", "-show_streams"],
         *("-format_whitelist", CONTAINER_WHITELIST, "-protocol_whitelist", "file"),
-        _file_url(path),
+        *([] if decode else ["-nofind_stream_info"]),
+        url,
     ]
     try:
-        done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+        status, stdout, stderr = run_tool(argv, timeout=timeout, pass_fds=pass_fds)
     except subprocess.TimeoutExpired:
-        # run() has already killed and reaped ffprobe.
+        # run_tool has already killed and reaped ffprobe.
         raise MediaTimeout(TOO_SLOW) from None
-    if done.returncode != 0:
-        stderr = done.stderr[-_STDERR_TAIL:].decode("utf-8", "replace").strip()
-        raise MediaRejected(UNREADABLE) from ToolFailed("ffprobe", done.returncode, stderr)
+    if status != 0:
+        tail = stderr[-_STDERR_TAIL:].decode("utf-8", "replace").strip()
+        raise MediaRejected(UNREADABLE) from ToolFailed("ffprobe", status, tail)
     try:
-        facts = json.loads(done.stdout)
+        facts = json.loads(stdout)
     except ValueError as error:
         raise MediaRejected(UNREADABLE) from error
-    return _video_info(facts)
+    return _video_info(facts, name)
+
+
+def duration_in_words(seconds: float) -> str:
+    """A duration rounded up to the second: "12 minutes", "10 minutes 5 seconds"."""
+    minutes, rest = divmod(math.ceil(seconds), 60)
+    parts = [f"{minutes} minute{'s' * (minutes != 1)}"] if minutes else []
+    if rest or not parts:
+        parts.append(f"{rest} second{'s' * (rest != 1)}")
+    return " ".join(parts)
+
+
+def check_duration(info: VideoInfo, max_seconds: float, *, name: str = "The video") -> None:
+    """Refuse a video longer than max_seconds, saying both lengths."""
+    if info.duration_s > max_seconds:
+        raise MediaRejected(
+            f"{name} is {duration_in_words(info.duration_s)} long; "
+            f"videos up to {duration_in_words(max_seconds)} are accepted."
+        )
 
 
 def transcode(
@@ -147,8 +221,11 @@ def _open(path: Path, threads: int, **options: Any) -> Any:
     )
 
 
-def _video_info(facts: dict[str, Any]) -> VideoInfo:
+def _video_info(facts: dict[str, Any], name: str) -> VideoInfo:
     streams = facts.get("streams") or []
+    if len(streams) > MAX_STREAMS:
+        count = len(streams)
+        raise MediaRejected(f"{name} has {count} tracks; videos with up to {MAX_STREAMS} are accepted.")
     video = next(
         (
             s
@@ -167,8 +244,8 @@ def _video_info(facts: dict[str, Any]) -> VideoInfo:
     width, height = int(video.get("width") or 0), int(video.get("height") or 0)
     if width <= 0 or height <= 0:
         raise MediaRejected(UNREADABLE)
-    if width * height > MAX_FRAME_PIXELS:
-        raise MediaRejected(TOO_LARGE)
+    frame_rate = _frame_rate(video, duration)
+    _check_cost(name, width, height, frame_rate)
     rotation = _rotation(video)
     if rotation in (90, 270):
         width, height = height, width
@@ -180,7 +257,39 @@ def _video_info(facts: dict[str, Any]) -> VideoInfo:
         video_codec=str(video.get("codec_name") or "unknown"),
         audio_codec=str(audio.get("codec_name") or "unknown") if audio else None,
         format_name=str(fmt.get("format_name") or ""),
+        frame_rate=frame_rate,
     )
+
+
+def _frame_rate(video: dict[str, Any], duration: float) -> float:
+    """Frames a second: the stream's average, or its frame count over the length if that is more."""
+    declared = _ratio(video.get("avg_frame_rate")) or _ratio(video.get("r_frame_rate")) or 0.0
+    counted = (_number(video.get("nb_frames")) or 0.0) / duration
+    return max(declared, counted)
+
+
+def _ratio(value: object) -> float | None:
+    """ffprobe's "30000/1001" as a positive number, None for "0/0" or anything unreadable."""
+    numerator, _, denominator = str(value or "").partition("/")
+    top, bottom = _number(numerator), _number(denominator or "1")
+    return top / bottom if top is not None and bottom is not None else None
+
+
+def _check_cost(name: str, width: int, height: int, frame_rate: float) -> None:
+    """Refuse a picture or a frame rate that would take far longer to convert than a phone video."""
+    if width * height > MAX_FRAME_PIXELS:
+        raise MediaRejected(
+            f"{name} is {width} × {height} pixels; videos up to 4K (3840 × 2160) are accepted."  # noqa: RUF001
+        )
+    if frame_rate > MAX_FRAME_RATE:
+        raise MediaRejected(
+            f"{name} has {frame_rate:.0f} frames a second; videos up to {MAX_FRAME_RATE} are accepted."
+        )
+    if width * height * frame_rate > MAX_PIXEL_RATE:
+        raise MediaRejected(
+            f"{name} is {width} × {height} pixels at {frame_rate:.0f} frames a second, too much to "  # noqa: RUF001
+            "convert; we accept up to 4K at 60 or 1080p at 240 frames a second."
+        )
 
 
 def _number(value: object) -> float | None:
@@ -236,14 +345,12 @@ def _run(
     if on_progress is not None:
         on_progress(0)
     try:
-        with subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        ) as process:
+        with running(argv) as process:
             assert process.stdout is not None and process.stderr is not None
 
             def expire() -> None:
                 expired.set()
-                process.kill()
+                kill_group(process)
 
             timer = threading.Timer(timeout, expire)
             tail = StderrTail(process.stderr, _STDERR_TAIL)
@@ -254,8 +361,7 @@ def _run(
                 status = process.wait()
             finally:
                 timer.cancel()
-                if process.poll() is None:
-                    process.kill()
+                kill_group(process)
                 process.wait()
                 tail.join()
         if status != 0:

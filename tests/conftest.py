@@ -38,6 +38,7 @@ def _base_config(url: str, tmp_dir: str) -> dict[str, Any]:
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url,
         "MEDIA_ROOT": os.path.join(tmp_dir, "media"),
+        "TMP_DIR": os.path.join(tmp_dir, "tmp"),
         "WTF_CSRF_ENABLED": False,
         "ENABLE_TIME_TRAVEL": False,
         "JOBS": "eager",

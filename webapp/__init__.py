@@ -34,6 +34,7 @@ FEATURE_HOOKS: list[str] = [
     "webapp.settlement.reactions",
     "webapp.evidence.processing",
     "webapp.evidence.sweep",
+    "webapp.evidence.originals_in_flight",
     "webapp.notifications.delivery",
     "webapp.disputes.ticking",
 ]

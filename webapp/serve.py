@@ -1,6 +1,10 @@
-"""The server's entry point: the app, plus the clock thread when RUN_CLOCK_THREAD is on.
+"""The server's entry point: the app, its recovery, plus the clock thread when RUN_CLOCK_THREAD is on.
 
-`webapp.create_app()` never starts the thread, because every `flask` command builds the app
+The recovery (webapp.jobs.recovery) runs at start and then periodically in every server process:
+it queues again the items a killed process left half-done and clears what a killed upload left,
+with no clock process. The test mode JOBS=eager has none.
+
+`webapp.create_app()` starts neither thread, because every `flask` command builds the app
 too, and a `flask disputes tick` with its own clock thread raced it on the same disputes.
 Only servers come through here: `flask --app webapp.serve run` (scripts/run) and
 `gunicorn 'webapp.serve:create_app()'` (the Procfile's `web:`). Don't run other `flask`
@@ -16,13 +20,16 @@ from flask import Flask
 
 from webapp import create_app as create_base_app
 from webapp.disputes.ticking import run_clock_thread
+from webapp.jobs import recovery
 
 _EXTENSION = "dispute_clock"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app; with RUN_CLOCK_THREAD, also apply due deadlines every minute in this process."""
+    """Build the app and start its recovery; with RUN_CLOCK_THREAD, also apply due deadlines every minute."""
     app = create_base_app(test_config)
+    if app.config["JOBS"] != "eager":
+        recovery.start(app)
     if app.config.get("RUN_CLOCK_THREAD"):
         stop = threading.Event()
         app.extensions[_EXTENSION] = (run_clock_thread(app, stop=stop), stop)

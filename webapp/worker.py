@@ -1,7 +1,9 @@
 """The Celery worker process: `celery -A webapp.worker worker` runs the jobs every feature registered.
 
 The worker's Flask app is created lazily, when Celery looks up `app` in this module, so importing
-it never builds a second Flask app. It sits beside the app factory, above every feature.
+it never builds a second Flask app. It sits beside the app factory, above every feature. Once
+ready, the worker's main process also recovers what crashed processes left (webapp.jobs.recovery),
+at once and then periodically, so a killed worker's items come back without a clock process.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ import functools
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready, worker_shutdown
 from flask import Flask
 
 from webapp.core.extensions import db
+from webapp.jobs import recovery
 from webapp.jobs.celery_app import celery_for
 
 
@@ -37,6 +40,17 @@ def _fresh_connections_after_fork(**_: Any) -> None:
     with worker_flask_app().app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
+
+
+@worker_ready.connect
+def _recover_once_ready(**_: Any) -> None:
+    """Recover at start and then periodically, in the main process (the pool's children run jobs)."""
+    recovery.start(worker_flask_app())
+
+
+@worker_shutdown.connect
+def _stop_recovering(**_: Any) -> None:
+    recovery.stop(worker_flask_app())
 
 
 def __getattr__(name: str) -> Celery:

@@ -105,6 +105,8 @@ def from_env(instance_path: str, environ: Mapping[str, str] | None = None) -> di
         "JOB_MAX_ATTEMPTS": int(env.get("JOB_MAX_ATTEMPTS") or 3),
         "JOB_STALE_AFTER_SECONDS": float(env.get("JOB_STALE_AFTER_SECONDS") or 120),
         "TRANSCODE_TIMEOUT_SECONDS": float(env.get("TRANSCODE_TIMEOUT_SECONDS") or 1800),
+        # Scratch folders of running jobs and uploads, each held by its process (on a local disk).
+        "TMP_DIR": env.get("TMP_DIR") or os.path.join(instance_path, "tmp"),
         # Notifications by email (H2): SMTP when MAIL_SERVER is set, the /outbox page otherwise.
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": int(env.get("MAIL_PORT") or 25),

@@ -12,9 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import math
 import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,6 +30,7 @@ from webapp.evidence.heartbeat import Heartbeat
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
 from webapp.evidence.services import PROCESS_JOB
 from webapp.jobs.queue import enqueue, job
+from webapp.jobs.workspace import job_folder
 
 log = logging.getLogger(__name__)
 
@@ -190,13 +189,14 @@ def _gave_up(attempts: int, reason: str) -> str:
 
 def _derive(claim: Claim, heartbeat: Heartbeat) -> dict[str, Any]:
     """Copy the original to a temporary file, store its derived copies, return the facts learnt."""
-    with tempfile.TemporaryDirectory(prefix="evidence-") as tmp:
-        original = Path(tmp) / "original"
+    # One folder per attempt, held by this process: if it is killed, the next recovery removes it.
+    with job_folder(f"evidence-item-{claim.item_id}-attempt-{claim.attempt}") as tmp:
+        original = tmp / "original"
         with contextlib.closing(storage().open(claim.storage_key)) as src, original.open("wb") as dst:
             shutil.copyfileobj(src, dst, COPY_CHUNK)  # bounded chunks: memory does not grow with size
         if claim.kind is EvidenceKind.PHOTO:
             return _photo(claim, original)
-        return _video(claim, original, Path(tmp), heartbeat)
+        return _video(claim, original, tmp, heartbeat)
 
 
 def _photo(claim: Claim, original: Path) -> dict[str, Any]:
@@ -210,10 +210,7 @@ def _photo(claim: Claim, original: Path) -> dict[str, Any]:
 def _video(claim: Claim, original: Path, tmp: Path, heartbeat: Heartbeat) -> dict[str, Any]:
     config = current_app.config
     info = video.probe(original)
-    limit = float(config["MAX_VIDEO_SECONDS"])
-    if info.duration_s > limit:
-        length, longest = _length(info.duration_s), _length(limit)
-        raise MediaRejected(f"The video is {length} long; we accept up to {longest}.")
+    video.check_duration(info, float(config["MAX_VIDEO_SECONDS"]))
     if not storage().exists(claim.key("video")):  # an earlier attempt may have stored it already
         out = tmp / "video.mp4"
         timeout = float(config["TRANSCODE_TIMEOUT_SECONDS"])
@@ -239,12 +236,3 @@ def _put_stream(key: str, stream: BinaryIO, content_type: str) -> None:
     """Store a variant; one already stored by an earlier attempt is kept (objects are write-once)."""
     with contextlib.suppress(ObjectExists):
         storage().put(key, stream, content_type=content_type)
-
-
-def _length(seconds: float) -> str:
-    """A duration in words, rounded up to the second: "12 minutes", "10 minutes 5 seconds"."""
-    minutes, rest = divmod(math.ceil(seconds), 60)
-    parts = [f"{minutes} minute{'s' * (minutes != 1)}"] if minutes else []
-    if rest or not parts:
-        parts.append(f"{rest} second{'s' * (rest != 1)}")
-    return " ".join(parts)

@@ -19,7 +19,9 @@ from media.sniff import Sniffed, sniff_stream
 from webapp.core.extensions import db
 from webapp.core.storage import storage
 from webapp.core.uploads import Upload
+from webapp.evidence import originals_in_flight
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
+from webapp.evidence.upload_probe import refuse_costly
 from webapp.jobs.queue import enqueue_after_commit
 
 PROCESS_JOB = "evidence.process"  # the job `webapp.evidence.processing` registers
@@ -87,9 +89,12 @@ def _sniffed(upload: Upload) -> Sniffed:
 
 
 def check_uploads(uploads: list[Upload]) -> None:
-    """Refuse, before anything is stored, files that are not photos or videos (E1)."""
+    """Refuse, before anything is stored, files that are not photos or videos or cost too much (E1)."""
+    allowed = limits()
     for upload in uploads:
-        _sniffed(upload)
+        sniffed = _sniffed(upload)
+        max_bytes = allowed.video_bytes if sniffed.kind == "video" else allowed.photo_bytes
+        refuse_costly(upload.stream, sniffed, upload.filename or "The file", max_bytes)
 
 
 def _sha256_and_size(stream: IO[bytes], max_bytes: int, name: str) -> tuple[str, int]:
@@ -192,6 +197,7 @@ def store_uploads(
 
 def _put_original(dispute: Dispute, item: EvidenceItem, stream: IO[bytes], limit: int) -> str:
     key = evidence_key(dispute.id, item.uuid, "original")
+    originals_in_flight.note(key)  # discarded unless the row commits, even if this process is killed
     try:
         stored = storage().put(key, stream, content_type=item.content_type, max_bytes=limit)
     except TooLarge:

@@ -3,7 +3,8 @@ and items whose worker stopped sending heartbeats (it died mid-job).
 
 Queuing an item twice is harmless: `process_evidence` claims it atomically, so the extra job finds
 it taken or done and does nothing. The sweep runs on every clock tick (the embedded default's clock
-thread and the production `clock:` process) and from `flask evidence sweep [--every N]`.
+thread and the production `clock:` process), from `flask evidence sweep [--every N]`, and in
+every process that runs jobs, at its start and then periodically (webapp.jobs.recovery).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from webapp.evidence.models import EvidenceItem, ProcessingStatus
 from webapp.evidence.processing import PROCESSED_KINDS, abandoned
 from webapp.evidence.services import PROCESS_JOB
 from webapp.jobs.queue import enqueue
+from webapp.jobs.recovery import on_worker_start
 
 # A job queued at upload normally starts within this time; an item still waiting longer was lost
 # (the process died between the commit and the dispatch, or the in-process pool was restarted).
@@ -54,6 +56,7 @@ def sweep(now: datetime) -> int:
 
 
 @every_minute(order=30, done="evidence item(s) queued")
+@on_worker_start(done="evidence item(s) queued")
 def sweep_now() -> int:
     """The sweep as the clock runs it, at the app's time."""
     return sweep(clock_now(db.session))

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from webapp.core.extensions import db
 from webapp.core.health import readiness_check
+from webapp.jobs import recovery
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ def _submit(app: Flask, name: str, item_id: int) -> None:
 
 
 def pool(app: Flask) -> ThreadPoolExecutor:
-    """The app's in-process job pool (inline mode), created on first use."""
+    """The app's in-process job pool (inline mode), created on first use with its recovery thread."""
     with _POOL_LOCK:
         executor = app.extensions.get(_POOL)
         if executor is None:
@@ -150,11 +151,14 @@ def pool(app: Flask) -> ThreadPoolExecutor:
                 max_workers=max(1, int(app.config["JOB_THREADS"])), thread_name_prefix="job"
             )
             app.extensions[_POOL] = executor
+            # A process that runs jobs also recovers what crashed ones left (recovery.py).
+            recovery.start(app)
         return executor
 
 
 def shutdown(app: Flask, *, wait: bool = True) -> None:
-    """Stop the app's in-process pool, waiting for running jobs when `wait`."""
+    """Stop the app's in-process pool and its recovery, waiting for running jobs when `wait`."""
+    recovery.stop(app)
     with _POOL_LOCK:
         executor = app.extensions.pop(_POOL, None)
     if executor is not None:

@@ -183,7 +183,7 @@ def test_a_video_over_the_length_limit_is_refused_in_minutes(app, add_item, clip
     assert process_evidence(item.id) is FAILED
 
     item = fresh(item.id)
-    assert item.failure_reason == "The video is 12 minutes long; we accept up to 10 minutes."
+    assert item.failure_reason == "The video is 12 minutes long; videos up to 10 minutes are accepted."
     assert stored(item, "video") is None and storage().exists(item.storage_key)
 
 

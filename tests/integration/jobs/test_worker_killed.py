@@ -1,8 +1,10 @@
-"""The acceptance test: a Celery worker killed mid-transcode loses nothing; the item still ends READY.
+"""Crash test: a Celery worker killed mid-transcode loses nothing and leaves nothing, with no clock running.
 
 A real worker (a subprocess on Redis, on its own queue) starts converting a 24 s clip; once the
-item shows progress, the worker's whole process group (ffmpeg included) gets SIGKILL. A fresh
-worker is started and the sweep, seeing the heartbeat go stale, queues the item again.
+item shows progress, the worker process alone gets SIGKILL, as the OOM killer would send it. Its
+ffmpeg dies with it (PR_SET_PDEATHSIG). A fresh worker is started; nothing else runs, neither
+the clock nor a sweep from the test: the new worker's own recovery removes the dead attempt's
+folder at start, and queues the item again once its heartbeat is stale.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from webapp.core.config import DEFAULT_BROKER_URL
 from webapp.core.extensions import db
 from webapp.evidence.models import EvidenceItem, ProcessingStatus
 from webapp.evidence.services import Upload, store_uploads
-from webapp.evidence.sweep import sweep
 from webapp.jobs.celery_app import celery_for
 
 pytestmark = pytest.mark.redis
@@ -61,7 +62,9 @@ def start_worker(app: Flask, tmp_path: Path) -> Iterator[Callable[[], subprocess
         "MEDIA_ROOT": app.config["MEDIA_ROOT"],
         "BROKER_URL": BROKER_URL,
         "JOBS": "celery",
+        "JOB_QUEUE": QUEUE,  # where the workers' own recovery queues items again
         "JOB_STALE_AFTER_SECONDS": str(STALE_AFTER),
+        "TMP_DIR": app.config["TMP_DIR"],
         "RUN_CLOCK_THREAD": "",
     }
     workers: list[subprocess.Popen[bytes]] = []
@@ -128,8 +131,29 @@ def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def test_a_worker_killed_mid_transcode_is_replaced_and_the_video_still_ends_ready(
-    world, dispute, start_worker, tmp_path: Path
+def ffmpeg_of(item_id: int) -> list[int]:
+    """Pids of running ffmpeg processes working on the item's files (zombies have no command line)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except (FileNotFoundError, ProcessLookupError, PermissionError, NotADirectoryError):
+            continue
+        if argv[0].endswith(b"ffmpeg") and any(
+            f"evidence-item-{item_id}-attempt-".encode() in a for a in argv
+        ):
+            found.append(int(entry.name))
+    return found
+
+
+def job_folders(app: Flask) -> list[str]:
+    root = Path(app.config["TMP_DIR"]) / "jobs"
+    return sorted(p.name for p in root.iterdir()) if root.exists() else []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc; ffmpeg dies with its parent on Linux")
+def test_a_worker_killed_mid_transcode_is_recovered_by_the_next_worker_alone_and_leaves_nothing(
+    app, world, dispute, start_worker, tmp_path: Path
 ):
     started = time.monotonic()
     clip = make_clip(tmp_path / "long.mp4", seconds=24, size="960x540")
@@ -140,24 +164,29 @@ def test_a_worker_killed_mid_transcode_is_replaced_and_the_video_still_ends_read
 
     def transcoding() -> bool:
         status, progress, _ = state(item.id)
-        return status is ProcessingStatus.PROCESSING and progress > 0
+        return status is ProcessingStatus.PROCESSING and progress > 0 and bool(ffmpeg_of(item.id))
 
     wait_for(transcoding, 30, "the first worker to report progress")
-    kill_group(first)
+    assert job_folders(app) == [
+        f"evidence-item-{item.id}-attempt-1",
+        f"evidence-item-{item.id}-attempt-1.lock",
+    ]
+
+    os.kill(first.pid, signal.SIGKILL)  # the worker process only: not its process group
+    first.wait(timeout=10)
+    wait_for(lambda: not ffmpeg_of(item.id), 5, "ffmpeg to die with its worker")
     status, progress, attempts = state(item.id)
     assert (status, attempts) == (ProcessingStatus.PROCESSING, 1) and 0 < progress < 95
 
     start_worker()
 
-    def ready_or_swept() -> bool:
-        status, _, attempts = state(item.id)
-        if attempts < 2:
-            sweep(now())  # queues the item again once its heartbeat is STALE_AFTER seconds old
-        return status in (ProcessingStatus.READY, ProcessingStatus.FAILED)
+    def done() -> bool:
+        return state(item.id)[0] in (ProcessingStatus.READY, ProcessingStatus.FAILED)
 
-    wait_for(ready_or_swept, 45, "the second worker to finish")
+    wait_for(done, STALE_AFTER + 60, "the second worker to take the item over and finish it")
     status, progress, attempts = state(item.id)
     assert (status, progress) == (ProcessingStatus.READY, 100) and attempts >= 2
+    assert ffmpeg_of(item.id) == [] and job_folders(app) == []
     db.session.expire_all()
     item = db.session.get_one(EvidenceItem, item.id)
     info = video.probe(stored_path(item, "video"))

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import io
 import random
+import signal
 import stat
+import subprocess
+import sys
 import tracemalloc
 import urllib.request
 import uuid
@@ -28,8 +31,10 @@ from media import (
     sha256_file,
     storage_from_settings,
 )
+from media.local_disk import STAGING_DIR
 
 MiB = 1024 * 1024
+ROOT = Path(__file__).resolve().parents[3]
 
 
 class GeneratedStream:
@@ -156,6 +161,19 @@ def test_a_stream_of_exactly_max_bytes_is_accepted(storage: Storage) -> None:
     assert stored.size == 4096
 
 
+def test_discard_removes_an_object_and_a_missing_one_is_no_error(
+    storage: Storage, leftovers: Callable[[], list[str]]
+) -> None:
+    key = new_key()
+    storage.put(key, io.BytesIO(b"never committed"), content_type="image/jpeg")
+
+    storage.discard(key)
+    storage.discard(key)
+
+    assert not storage.exists(key) and not any(key in left for left in leftovers())
+    storage.put(key, io.BytesIO(b"again"), content_type="image/jpeg")  # the key is free once more
+
+
 def test_a_missing_key_is_reported_as_not_found(storage: Storage) -> None:
     key = new_key()
     assert not storage.exists(key)
@@ -236,6 +254,41 @@ def test_files_on_local_disk_are_read_only_and_match_their_reported_hash(tmp_pat
     path = storage.path_for(key)
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
     assert sha256_file(path) == stored.sha256
+
+
+def test_what_a_put_killed_midway_staged_on_local_disk_is_removed_at_the_next_start(tmp_path: Path) -> None:
+    crashed = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_PUT, str(tmp_path)], cwd=ROOT, capture_output=True, timeout=60
+    )
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr
+    staging = tmp_path / STAGING_DIR
+    assert [p.name for p in staging.rglob("upload")] == ["upload"]  # half an upload, left behind
+    in_use = LocalDiskStorage(tmp_path)._staging.hold("in-use")  # a put still running elsewhere
+
+    LocalDiskStorage(tmp_path)
+
+    assert sorted(p.name for p in staging.iterdir()) == ["in-use", "in-use.lock"]
+    in_use.release()
+
+
+# Stages half a stream, then dies as `kill -9` would.
+KILLED_MID_PUT = """
+import io, os, signal, sys
+from media import LocalDiskStorage, evidence_key
+
+class HalfThenDie(io.RawIOBase):
+    sent = 0
+    def readable(self): return True
+    def readinto(self, buffer):
+        if self.sent >= 1 << 20:
+            os.kill(os.getpid(), signal.SIGKILL)
+        buffer[:65536] = b"x" * 65536
+        self.sent += 65536
+        return 65536
+
+key = evidence_key(1, "a" * 32, "original")
+LocalDiskStorage(sys.argv[1]).put(key, HalfThenDie(), content_type="video/mp4")
+"""
 
 
 def test_settings_with_a_bucket_give_s3_storage_and_without_one_local_disk(

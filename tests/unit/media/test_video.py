@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-import media.video
+import media.tools
 from media.tools import ffmpeg_path, ffprobe_path
-from media.video import MediaRejected, MediaTimeout, MediaToolMissing, VideoInfo, poster, probe, transcode
+from media.video import (
+    MediaRejected,
+    MediaTimeout,
+    MediaToolMissing,
+    VideoInfo,
+    poster,
+    probe,
+    probe_stream,
+    transcode,
+)
 
 pytestmark = pytest.mark.skipif(
     shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None, reason="ffmpeg is not installed"
 )
 
 QUIET = ["-hide_banner", "-loglevel", "error", "-nostdin", "-y"]
+TINY_H264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
 X265_QUIET = ["-x265-params", "log-level=error"]
 MP4_BRANDS = "mov,mp4,m4a,3gp,3g2,mj2"
 
@@ -109,6 +122,7 @@ def test_a_landscape_phone_video_is_probed_correctly(samples: dict[str, Path]) -
         video_codec="h264",
         audio_codec="aac",
         format_name=MP4_BRANDS,
+        frame_rate=25.0,
     )
 
 
@@ -279,7 +293,7 @@ def test_a_transcode_over_its_time_limit_is_killed(
         return started[-1]
 
     info = probe(samples["full_hd"])
-    monkeypatch.setattr(media.video.subprocess, "Popen", spy)
+    monkeypatch.setattr(media.tools.subprocess, "Popen", spy)
     out = tmp_path / "out.mp4"
     with pytest.raises(MediaTimeout, match="took too long"):
         transcode(samples["full_hd"], out, info=info, timeout=0.01)
@@ -332,9 +346,99 @@ def test_an_environment_variable_names_the_binary(tmp_path: Path, monkeypatch: p
         ffmpeg_path()
 
 
-def test_a_picture_larger_than_8k_is_refused_before_any_decoding(
-    samples: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+def test_an_8k_clip_is_refused_from_its_container_quickly_and_in_words(tmp_path: Path) -> None:
+    # testsrc (not testsrc2): flat colours, so the clip is as small as the one in the report.
+    clip = make(
+        tmp_path / "tiny-8k.mp4",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=7680x4320:rate=5:duration=0.2",
+        *TINY_H264,
+    )
+    assert clip.stat().st_size < 400_000
+
+    started = time.perf_counter()
+    with pytest.raises(MediaRejected) as refused:
+        probe(clip, name="tiny-8k.mp4")
+
+    assert time.perf_counter() - started < 2
+    assert str(refused.value) == (
+        "tiny-8k.mp4 is 7680 × 4320 pixels; videos up to 4K (3840 × 2160) are accepted."  # noqa: RUF001
+    )
+
+
+@pytest.mark.parametrize(
+    ("size", "rate", "refusal"),
+    [
+        ("160x120", 300, "fast.mp4 has 300 frames a second; videos up to 240 are accepted."),
+        (
+            "2560x1440",
+            200,
+            "fast.mp4 is 2560 × 1440 pixels at 200 frames a second, too much to convert; "  # noqa: RUF001
+            "we accept up to 4K at 60 or 1080p at 240 frames a second.",
+        ),
+    ],
+    ids=["frame-rate", "pixels-a-second"],
+)
+def test_a_clip_with_more_frames_a_second_than_phones_record_is_refused(
+    tmp_path: Path, size: str, rate: int, refusal: str
 ) -> None:
-    monkeypatch.setattr(media.video, "MAX_FRAME_PIXELS", 320 * 180)  # the samples stand in for a 16K clip
-    with pytest.raises(MediaRejected, match="larger than 8K"):
-        probe(samples["landscape"])
+    clip = make(
+        tmp_path / "fast.mp4",
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc=size={size}:rate={rate}:duration=0.05",
+        *TINY_H264,
+    )
+
+    with pytest.raises(MediaRejected) as refused:
+        probe(clip, name="fast.mp4")
+
+    assert str(refused.value) == refusal
+
+
+def test_slow_motion_1080p_at_240_frames_a_second_is_accepted(tmp_path: Path) -> None:
+    clip = make(
+        tmp_path / "slomo.mp4",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=1920x1080:rate=240:duration=0.02",
+        *TINY_H264,
+    )
+
+    assert probe(clip).frame_rate == 240
+
+
+def test_a_clip_with_too_many_tracks_is_refused(samples: dict[str, Path], tmp_path: Path) -> None:
+    many = make(tmp_path / "tracks.mkv", "-i", str(samples["silent"]), *["-map", "0:v"] * 17, "-c", "copy")
+
+    with pytest.raises(MediaRejected, match="has 17 tracks; videos with up to 16 are accepted"):
+        probe(many)
+
+
+def test_a_stream_in_memory_and_an_open_file_probe_alike_and_are_rewound(samples: dict[str, Path]) -> None:
+    data = samples["landscape"].read_bytes()
+    in_memory = io.BytesIO(data)
+    in_memory.seek(0)
+
+    from_memory = probe_stream(in_memory)
+
+    with tempfile.SpooledTemporaryFile(max_size=1024) as spooled:  # what Werkzeug gives a request's file
+        spooled.write(data)
+        spooled.seek(0)
+        from_file = probe_stream(spooled)
+        assert spooled.tell() == 0
+    assert from_memory == from_file == probe(samples["landscape"])
+    assert in_memory.tell() == 0
+
+
+def test_a_text_file_that_starts_like_an_mp4_is_refused_from_a_stream() -> None:
+    fake = io.BytesIO(b"\x00\x00\x00\x18ftypmp42" + b"this is not a video at all\n" * 200)
+
+    with pytest.raises(MediaRejected, match="could not be read"):
+        probe_stream(fake)
+
+    assert fake.tell() == 0
