@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 
-from webapp.core import clock, config, extensions, storage
+from webapp.core import clock, config, extensions, sqlite_locking, storage
 
 # Never bind the name `db` here: `webapp.core.db` must stay the module (migrations import it).
 
@@ -100,6 +100,7 @@ def register_extensions(app: Flask) -> None:
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _sqlite_on_connect)
+                sqlite_locking.install(app, engine)
             if not app.testing:
                 # Close pooled connections before exit (psycopg warns about open ones).
                 atexit.register(engine.dispose)

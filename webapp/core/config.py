@@ -10,11 +10,15 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import make_url
+
 DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
 # inline: an in-process worker pool; celery: workers on Redis; eager: run at commit (tests).
 JOB_MODES = ("inline", "celery", "eager")
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Connections kept open for a SQLite file; more are opened when needed (never a wait for the pool).
+SQLITE_POOL_SIZE = 10
 TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 DEFAULT_MAIL_FROM = "Disputes <disputes@localhost>"
@@ -113,5 +117,15 @@ def from_env(instance_path: str, environ: Mapping[str, str] | None = None) -> di
 def engine_options(database_uri: str) -> dict[str, Any]:
     """Return SQLALCHEMY_ENGINE_OPTIONS suited to the database behind the URI."""
     if database_uri.startswith("sqlite"):
-        return {}
+        if _sqlite_in_memory(database_uri):
+            return {}  # Flask-SQLAlchemy gives it one shared connection
+        # SQLAlchemy's default for a file (QueuePool: 5 + 10 overflow, then a 30 s wait and an error)
+        # failed 40 clients: requests waited for a pooled connection, some while holding the write
+        # lock the others waited for. With unbounded overflow a request waits only on that lock.
+        return {"pool_size": SQLITE_POOL_SIZE, "max_overflow": -1}
     return {"pool_pre_ping": True}
+
+
+def _sqlite_in_memory(database_uri: str) -> bool:
+    url = make_url(database_uri)
+    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
