@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 
-from webapp.core import clock, config, extensions, sqlite_locking, storage
+from webapp.core import clock, config, extensions, request_limits, sqlite_locking, storage
 
 # Never bind the name `db` here: `webapp.core.db` must stay the module (migrations import it).
 
@@ -58,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     register_extensions(app)
+    request_limits.register(app)  # after htmx-flask, which installs its own request class
     for dotted in FEATURE_HOOKS:
         importlib.import_module(dotted)
     register_blueprints(app)

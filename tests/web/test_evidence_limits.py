@@ -22,7 +22,10 @@ def test_e1_limits_on_size_and_count_are_refused_with_the_limit_named(client, au
     big = io.BytesIO()
     noisy.save(big, "PNG")
     too_big = upload(client, dispute.id, big.getvalue(), "huge.png", headers=HX)
-    assert too_big.status_code == 422 and "huge.png is larger than 48 KB." in text(too_big)
+    assert too_big.status_code == 413  # refused while it streamed in, in its own row
+    assert "huge.png</strong>: not added. huge.png is larger than 48 KB, the most we accept for a photo" in (
+        text(too_big)
+    )
     assert upload(client, dispute.id, jpeg((1, 2, 3)), "two.jpg").status_code == 303
     third = upload(client, dispute.id, jpeg((4, 5, 6)), "three.jpg", headers=HX)
     assert third.status_code == 422 and "limited to 2 items" in text(third)

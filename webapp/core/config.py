@@ -22,6 +22,7 @@ SQLITE_POOL_SIZE = 10
 TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 DEFAULT_MAIL_FROM = "Disputes <disputes@localhost>"
+MB = 1024 * 1024
 
 
 class ConfigError(RuntimeError):
@@ -60,6 +61,9 @@ def from_env(instance_path: str, environ: Mapping[str, str] | None = None) -> di
     if jobs not in JOB_MODES:
         raise ConfigError(f"JOBS must be one of {', '.join(JOB_MODES)}, not {jobs!r}.")
 
+    max_video_bytes = int(env.get("MAX_VIDEO_BYTES") or 500 * MB)
+    max_items = int(env.get("MAX_EVIDENCE_ITEMS") or 50)
+
     mail_server = (env.get("MAIL_SERVER") or "").strip()
     if production and mail_server and not env.get("PUBLIC_URL"):
         raise ConfigError("PUBLIC_URL must be set when MAIL_SERVER is (emails link to the disputes).")
@@ -89,9 +93,15 @@ def from_env(instance_path: str, environ: Mapping[str, str] | None = None) -> di
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL") or "",
         "S3_REGION": env.get("S3_REGION") or env.get("AWS_REGION") or "",
         "MAX_PHOTO_BYTES": int(env.get("MAX_PHOTO_BYTES") or 20 * 1024 * 1024),
-        "MAX_VIDEO_BYTES": int(env.get("MAX_VIDEO_BYTES") or 500 * 1024 * 1024),
+        "MAX_VIDEO_BYTES": max_video_bytes,
         "MAX_VIDEO_SECONDS": float(env.get("MAX_VIDEO_SECONDS") or 600),
-        "MAX_EVIDENCE_ITEMS": int(env.get("MAX_EVIDENCE_ITEMS") or 50),
+        "MAX_EVIDENCE_ITEMS": max_items,
+        # Request limits, enforced while the body streams in (webapp/core/request_limits.py): a
+        # multipart body carries at most the largest video and 1 MB around it; a text field 256 KB
+        # (also the limit of a url-encoded body); a form the largest batch of files and 50 fields.
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH") or max_video_bytes + MB),
+        "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_FORM_MEMORY_SIZE") or 256 * 1024),
+        "MAX_FORM_PARTS": int(env.get("MAX_FORM_PARTS") or max_items + 50),
         # Evidence processing: threads of the in-process pool, a job's attempts, and how long a
         # job may stay silent before the sweep takes it for dead and queues it again.
         "JOB_THREADS": int(env.get("JOB_THREADS") or 2),

@@ -13,6 +13,8 @@ from dispute_engine import Action, Actor, FormInvalid, RuleViolation, allowed_ac
 from webapp.core import clock, htmx
 from webapp.core.extensions import db
 from webapp.core.refusals import refusal_of
+from webapp.core.request_limits import FileTooLarge
+from webapp.core.responses import render_error
 from webapp.core.uploads import uploads_from_request
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.models import Dispute
@@ -82,6 +84,15 @@ def upload(dispute_id: int) -> Response:
         return htmx.vary(make_response(row, refusal.status))
     row = render_template("evidence/_upload_row.html", name=name, items=items)
     return htmx.vary(make_response(row + _locker_part(dispute_id, oob=True)))
+
+
+@bp.errorhandler(FileTooLarge)
+def file_too_large(error: FileTooLarge) -> Response:
+    """A file refused while it streamed in: in its own upload row for htmx, else the error page."""
+    if request.endpoint != "evidence.upload" or not htmx.wants_partial():
+        return render_error(error)
+    row = render_template("evidence/_upload_row.html", name=error.filename, refused=error.description)
+    return htmx.vary(make_response(row, error.code))
 
 
 @bp.get("/disputes/<int:dispute_id>/locker")
