@@ -116,6 +116,13 @@ class LocalDiskStorage:
         content_disposition(disposition, filename)
         return None
 
+    def discard(self, key: str) -> None:
+        """Unlink the file (read-only files go with their folder's permission), then its folder if empty."""
+        path = self.path_for(key)
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty: the item's other variants are there
+            path.parent.rmdir()
+
     def close(self) -> None:
         """Nothing to release."""
 

@@ -151,6 +151,12 @@ class S3Storage:
             )
             return url
 
+    def discard(self, key: str) -> None:
+        """Delete the object (S3 answers a missing key with success too)."""
+        check_key(key)
+        with self._errors(key):
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+
     def close(self) -> None:
         """Close the boto3 client if this storage created it."""
         if self._owns_client:

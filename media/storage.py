@@ -102,6 +102,10 @@ class Storage(Protocol):
         """Return a short-lived direct URL, or None to serve through the app's own route."""
         ...
 
+    def discard(self, key: str) -> None:
+        """Remove an object no saved record refers to (its transaction rolled back); a missing one is fine."""
+        ...
+
     def close(self) -> None:
         """Release network clients or other resources held by the backend."""
         ...

@@ -11,7 +11,7 @@ from dispute_engine import Actor, FormInvalid, NotPermitted
 from media import evidence_key
 from webapp.core.extensions import db
 from webapp.core.refusals import NotFound
-from webapp.core.storage import storage
+from webapp.core.storage import put_for_transaction
 from webapp.core.uploads import Upload
 from webapp.disputes.models import Message
 from webapp.disputes.steps import ActionContext, Done
@@ -104,7 +104,7 @@ def pin_message(ctx: ActionContext, message_id: int) -> Done:
     text = f"{author}, {message.created_at:%Y-%m-%d %H:%M} UTC:\n{message.body}"
     item_uuid = uuid.uuid4().hex
     key = evidence_key(ctx.dispute.id, item_uuid, "original")
-    stored = storage().put(key, io.BytesIO(text.encode()), content_type="text/plain; charset=utf-8")
+    stored = put_for_transaction(key, io.BytesIO(text.encode()), content_type="text/plain; charset=utf-8")
     item = EvidenceItem(
         uuid=item_uuid,
         dispute_id=ctx.dispute.id,

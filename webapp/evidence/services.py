@@ -16,7 +16,7 @@ from media import TooLarge, evidence_key
 from media.hashing import CHUNK_SIZE
 from media.sniff import Sniffed, sniff_stream
 from webapp.core.extensions import db
-from webapp.core.storage import storage
+from webapp.core.storage import put_for_transaction
 from webapp.core.uploads import Upload
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
 from webapp.jobs.queue import enqueue_after_commit
@@ -152,7 +152,7 @@ def store_uploads(
             raise FormInvalid({"evidence": f"{name} is already in your evidence (the very same file)."})
         checked.append((upload, sniffed, sha256, size, limit, earlier))
     items: list[EvidenceItem] = []
-    for upload, sniffed, sha256, size, limit, earlier in checked:
+    for upload, sniffed, sha256, size, _limit, earlier in checked:
         item = EvidenceItem(
             uuid=uuid.uuid4().hex,
             dispute_id=dispute.id,
@@ -172,22 +172,27 @@ def store_uploads(
             item.duplicate_of = earlier
             item.storage_key = earlier.storage_key
         else:
-            item.storage_key = _put_original(dispute, item, upload.stream, limit)
+            item.storage_key = evidence_key(dispute.id, item.uuid, "original")
         db.session.add(item)
         items.append(item)
+    # The rows first: what the database refuses is refused before anything is stored.
     db.session.flush()
+    for item, (upload, *_facts, limit, earlier) in zip(items, checked, strict=True):
+        if earlier is None:
+            _put_original(item, upload.stream, limit)
     enqueue_after_commit(PROCESS_JOB, [item.id for item in items])
     return items
 
 
-def _put_original(dispute: Dispute, item: EvidenceItem, stream: IO[bytes], limit: int) -> str:
-    key = evidence_key(dispute.id, item.uuid, "original")
+def _put_original(item: EvidenceItem, stream: IO[bytes], limit: int) -> None:
+    """Store the original; it is discarded again if the request does not commit (no orphan object)."""
     try:
-        stored = storage().put(key, stream, content_type=item.content_type, max_bytes=limit)
+        stored = put_for_transaction(
+            item.storage_key, stream, content_type=item.content_type, max_bytes=limit
+        )
     except TooLarge:
         raise FormInvalid({"evidence": f"{item.original_name} is larger than {megabytes(limit)}."}) from None
     if stored.sha256 != item.sha256:  # the spooled file changed under us: never record a wrong hash
         raise FormInvalid(
             {"evidence": f"{item.original_name} changed while it was being stored; send it again."}
         )
-    return key
