@@ -16,7 +16,7 @@ from webapp.core.uploads import Upload
 from webapp.disputes.models import Message
 from webapp.disputes.steps import ActionContext, Done
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
-from webapp.evidence.services import store_uploads
+from webapp.evidence.services import check_room, store_uploads
 
 CAPTION_MAX = 500
 
@@ -100,6 +100,7 @@ def pin_message(ctx: ActionContext, message_id: int) -> Done:
     )
     if already is not None:
         raise FormInvalid({"pin": "That message is already pinned to your evidence."})
+    check_room(ctx.dispute, ctx.actor, 1, field="pin")
     author = f"{message.author.name} ({message.party.value})"
     text = f"{author}, {message.created_at:%Y-%m-%d %H:%M} UTC:\n{message.body}"
     item_uuid = uuid.uuid4().hex

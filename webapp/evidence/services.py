@@ -97,17 +97,34 @@ def _sha256_and_size(stream: IO[bytes], max_bytes: int, name: str) -> tuple[str,
     return digest.hexdigest(), size
 
 
-def _party_item_count(dispute: Dispute, party: Actor) -> int:
+def items_added(dispute: Dispute, party: Actor) -> int:
+    """Every item the party ever added to the dispute: removed ones and pinned messages count (E1).
+
+    The limit protects storage and the mediator's time; a removed item keeps both (E2), so removing
+    one must not make room for another. An item identical to the other party's counts too: it is one
+    more thing the mediator looks at.
+    """
     return (
         db.session.scalar(
             select(func.count(EvidenceItem.id)).where(
-                EvidenceItem.dispute_id == dispute.id,
-                EvidenceItem.party == party,
-                EvidenceItem.removed_at.is_(None),
+                EvidenceItem.dispute_id == dispute.id, EvidenceItem.party == party
             )
         )
         or 0
     )
+
+
+def check_room(dispute: Dispute, party: Actor, adding: int, field: str = "evidence") -> None:
+    """Refuse, in words, adding `adding` items past MAX_EVIDENCE_ITEMS (E1)."""
+    allowed, added = limits().items, items_added(dispute, party)
+    if added + adding > allowed:
+        raise FormInvalid(
+            {
+                field: f"Your evidence in this dispute is limited to {allowed} items, and you have added "
+                f"{added}. Removed items count too (the mediator still sees them), so removing one does "
+                "not make room."
+            }
+        )
 
 
 def _earlier_copy(dispute: Dispute, sha256: str) -> EvidenceItem | None:
@@ -136,10 +153,8 @@ def store_uploads(
     identical and share the first copy's objects instead of being stored again.
     """
     check_uploads(uploads)
+    check_room(dispute, party, len(uploads))
     allowed = limits()
-    if _party_item_count(dispute, party) + len(uploads) > allowed.items:
-        full = f"Your evidence in this dispute is limited to {allowed.items} items; remove some first."
-        raise FormInvalid({"evidence": full})
     # Check every file before storing any, so a refused batch leaves nothing behind.
     checked: list[tuple[Upload, Sniffed, str, int, int, EvidenceItem | None]] = []
     for upload in uploads:
