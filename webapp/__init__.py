@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 
-from webapp.core import clock, config, extensions, request_limits, sqlite_locking, storage
+from webapp.core import clock, config, extensions, input_checks, request_limits, sqlite_locking, storage
 
 # Never bind the name `db` here: `webapp.core.db` must stay the module (migrations import it).
 
@@ -57,6 +57,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         "SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     )
 
+    # Before the blueprints and the extensions' hooks: routes take the bounded id converter, and
+    # hostile input is refused before anything else reads it.
+    input_checks.register(app)
     register_extensions(app)
     request_limits.register(app)  # after htmx-flask, which installs its own request class
     for dotted in FEATURE_HOOKS:

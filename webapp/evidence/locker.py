@@ -31,6 +31,8 @@ def add_evidence(ctx: ActionContext, uploads: list[Upload], caption: str = "") -
     """Add photos and videos to the actor's locker and record it in the history (E1)."""
     if not uploads:
         raise FormInvalid({"evidence": "Choose at least one photo or video."})
+    if len(caption.strip()) > CAPTION_MAX:
+        raise FormInvalid({"caption": f"Keep a caption under {CAPTION_MAX} characters."})
     items = store_uploads(ctx.dispute, ctx.person, ctx.actor, uploads, now=ctx.now, caption=caption)
     names = ", ".join(item.original_name for item in items)
     flagged = [i for i in items if i.duplicate_of is not None]

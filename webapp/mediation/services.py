@@ -30,6 +30,14 @@ TEXT_MAX = 4000
 MAX_REQUEST_DAYS = 14
 
 
+def _comment(raw: str | None) -> str:
+    """A comment as written, refused in words past TEXT_MAX characters (never cut short silently)."""
+    text = (raw or "").strip()
+    if len(text) > TEXT_MAX:
+        raise FormInvalid({"comment": f"Keep the comment under {TEXT_MAX} characters."})
+    return text
+
+
 def _mediator_acts(ctx: ActionContext) -> None:
     ctx.dispute.mediator_id = ctx.person.id
     ctx.dispute.mediator_acted_at = ctx.now
@@ -97,6 +105,7 @@ def propose_decision(
     `evidence` is the fingerprint of every evidence item as the mediator decides (id, SHA-256, removed).
     """
     order = ctx.dispute.order
+    text = _comment(comment)
     forms = validate_decision_options(
         options, total=order.total, currency=order.currency, received=ctx.dispute.received
     )
@@ -107,7 +116,7 @@ def propose_decision(
         dispute_id=ctx.dispute.id,
         mediator_id=ctx.person.id,
         status=DecisionStatus.PROPOSED,
-        comment=(comment or "").strip()[:TEXT_MAX],
+        comment=text,
         created_at=ctx.now,
         answers_due_at=add_days(ctx.now, policy_named(ctx.dispute.policy).decision_answer_days),
         evidence_hashes=evidence,
@@ -139,7 +148,7 @@ def answer_decision(ctx: ActionContext, choice: str, comment: str, files: Attach
     picked = _number(choice)
     if picked is None or not REJECTED <= picked <= len(decision.options):
         raise FormInvalid({"choice": "Accept one of the solutions, or reject them."})
-    text = (comment or "").strip()[:TEXT_MAX]
+    text = _comment(comment)
     files.check()
     files.store(ctx)
     decision.answers.append(
@@ -169,6 +178,7 @@ def final_decision(ctx: ActionContext, option: str, comment: str, evidence: list
     position = _number(option) or 0
     if not 1 <= position <= len(decision.options):
         raise FormInvalid({"option": "Choose one of the solutions you offered."})
+    text = _comment(comment)
     chosen = decision.options[position - 1]
     decision.status, decision.chosen_option, decision.decided_at = DecisionStatus.FINAL, position, ctx.now
     decision.evidence_hashes = evidence
@@ -178,5 +188,5 @@ def final_decision(ctx: ActionContext, option: str, comment: str, evidence: list
         "closed",
         f"The mediator's final decision: solution {chosen.position}, {amount}.",
         choice=position,
-        outcome_comment=(comment or decision.comment).strip()[:TEXT_MAX],
+        outcome_comment=text or decision.comment,
     )

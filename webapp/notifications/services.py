@@ -20,6 +20,7 @@ from webapp.notifications.mailer import Email, compose
 from webapp.orders.models import Order
 
 PAGE_SIZE = 30
+LAST_PAGE = 100_000  # a larger page number is read as this one (its offset still fits every database)
 
 
 class NotificationNotFound(LookupError):

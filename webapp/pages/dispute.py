@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from webapp.core import clock, htmx
+from webapp.core.input_checks import whole_number
 from webapp.core.uploads import uploads_from_request
 from webapp.disputes.pipeline import perform, viewable_dispute
 from webapp.disputes.steps import ActionContext, Done
@@ -27,9 +28,14 @@ class NeedsConfirmation(Exception):
 
 
 def version_from(form: Form) -> int | None:
-    """The dispute version the form was made from (None if the client sent none)."""
+    """The dispute version the form was made from (None if the client sent none; 400 if not a version)."""
     raw = form.get("version")
-    return int(raw) if raw and raw.isdigit() else None
+    if not raw:
+        return None
+    version = whole_number(raw)
+    if version is None:
+        abort(400, description="The form's version of the dispute is not one we made. Reload the page.")
+    return version
 
 
 def _page(dispute_id: int) -> Response:
