@@ -81,11 +81,6 @@ class LocalDiskStorage:
             _fsync_dir(path.parent)
         return StoredObject(key, reader.size, reader.hexdigest(), content_type)
 
-    def discard(self, key: str) -> None:
-        """Remove an object that no record refers to (its upload never committed); a missing one is fine."""
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.path_for(key))
-
     def open(self, key: str) -> BinaryIO:
         """Open the stored file for reading."""
         try:
@@ -119,6 +114,13 @@ class LocalDiskStorage:
         check_expiry(expires_in)
         content_disposition(disposition, filename)
         return None
+
+    def discard(self, key: str) -> None:
+        """Unlink the file (read-only files go with their folder's permission), then its folder if empty."""
+        path = self.path_for(key)
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty: the item's other variants are there
+            path.parent.rmdir()
 
     def close(self) -> None:
         """Nothing to release."""

@@ -106,12 +106,6 @@ class S3Storage:
                 self._put_multipart(key, reader, spool, part_size, content_type, token)
         return StoredObject(key, reader.size, reader.hexdigest(), content_type)
 
-    def discard(self, key: str) -> None:
-        """Delete an object that no record refers to (its upload never committed); a missing one is fine."""
-        check_key(key)
-        with self._errors(key):
-            self.client.delete_object(Bucket=self.bucket, Key=key)
-
     def open(self, key: str) -> BinaryIO:
         """Open the object for streaming reads; the caller closes the returned body."""
         check_key(key)
@@ -156,6 +150,12 @@ class S3Storage:
                 "get_object", Params=params, ExpiresIn=check_expiry(expires_in)
             )
             return url
+
+    def discard(self, key: str) -> None:
+        """Delete the object (S3 answers a missing key with success too)."""
+        check_key(key)
+        with self._errors(key):
+            self.client.delete_object(Bucket=self.bucket, Key=key)
 
     def close(self) -> None:
         """Close the boto3 client if this storage created it."""

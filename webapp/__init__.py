@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 
-from webapp.core import clock, config, extensions, storage
+from webapp.core import clock, config, extensions, input_checks, request_limits, sqlite_locking, storage
 
 # Never bind the name `db` here: `webapp.core.db` must stay the module (migrations import it).
 
@@ -60,7 +60,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         "SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     )
 
+    # Before the blueprints and the extensions' hooks: routes take the bounded id converter, and
+    # hostile input is refused before anything else reads it.
+    input_checks.register(app)
     register_extensions(app)
+    request_limits.register(app)  # after htmx-flask, which installs its own request class
     for dotted in FEATURE_HOOKS:
         importlib.import_module(dotted)
     register_blueprints(app)
@@ -104,6 +108,7 @@ def register_extensions(app: Flask) -> None:
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _sqlite_on_connect)
+                sqlite_locking.install(app, engine)
             if not app.testing:
                 # Close pooled connections before exit (psycopg warns about open ones).
                 atexit.register(engine.dispose)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.core.config import DEV_SECRET_KEY, ConfigError, database_url, from_env
+from webapp.core.config import DEV_SECRET_KEY, ConfigError, database_url, engine_options, from_env
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,9 @@ def test_time_travel_off_values(value: str) -> None:
 def test_unknown_jobs_mode_is_refused() -> None:
     with pytest.raises(ConfigError, match="inline, celery"):
         from_env("/srv/instance", {"JOBS": "threads"})
+
+
+def test_a_sqlite_file_never_makes_a_request_wait_for_a_pooled_connection() -> None:
+    assert engine_options("sqlite:////srv/instance/disputes.sqlite3")["max_overflow"] == -1
+    assert engine_options("sqlite://") == {}  # in memory: Flask-SQLAlchemy's single connection
+    assert engine_options("postgresql+psycopg://db/app") == {"pool_pre_ping": True}

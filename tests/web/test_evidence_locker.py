@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+import pytest
 from dispute_world import World, ago
 from PIL import Image
 from sqlalchemy import select
@@ -271,3 +273,26 @@ def test_e3_an_iphone_heic_photo_is_accepted_and_shown_as_an_upright_webp(client
     thumb = client.get(f"/evidence/{item.uuid}/thumb")
     assert thumb.mimetype == "image/webp" and Image.open(io.BytesIO(thumb.data)).size == (320, 240)
     thumb.close()
+
+
+def stored_files(app) -> list[str]:
+    root = Path(app.config["MEDIA_ROOT"])
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_e3_objects_stored_by_a_request_that_fails_afterwards_are_discarded(
+    app, client, auth, world: World, monkeypatch: pytest.MonkeyPatch
+):
+    dispute = world.open(ago(1))
+    before = stored_files(app)
+    auth.login_as(world.buyer)
+
+    def history_down(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the history could not be written")
+
+    monkeypatch.setattr("webapp.disputes.steps.record", history_down)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # as in production: the 500 page
+    failed = upload(client, dispute.id, jpeg((3, 3, 3)), "late.jpg")  # fails after storing the original
+    assert failed.status_code == 500
+    assert stored_files(app) == before
+    assert len(items(dispute.id)) == 1

@@ -19,7 +19,9 @@ def test_readable_name_drops_control_and_direction_characters():
     assert readable_name("\u202e\u0007") == "evidence"
 
 
-TRICK = "invoice\u202egpj.exe\u0007\u200b"
+# Direction and invisible characters are kept in the record and dropped when shown; control
+# characters (NUL, BEL) are refused at the door like in any other field.
+TRICK = "invoice\u202egpj.exe\u200b"
 
 
 def test_a_filename_with_a_right_to_left_override_is_shown_cleaned_and_kept_as_sent(
@@ -38,6 +40,8 @@ def test_a_filename_with_a_right_to_left_override_is_shown_cleaned_and_kept_as_s
     assert summary.endswith("invoicegpj.exe.")
     refused = upload(client, dispute.id, b"<html>not a photo</html>", "x\u202egpj.exe", headers=HX)
     assert refused.status_code == 422 and "\u202e" not in text(refused)
+    bell = upload(client, dispute.id, jpeg((3, 4, 6)), "invoice.jpg\u0007", headers=HX)
+    assert bell.status_code == 400 and "control character" in text(bell)
 
 
 def test_an_empty_file_is_refused_as_empty(client, auth, world: World):

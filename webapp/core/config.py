@@ -11,12 +11,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from limits import parse_many
+from sqlalchemy import make_url
 
 DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
 # inline: an in-process worker pool; celery: workers on Redis; eager: run at commit (tests).
 JOB_MODES = ("inline", "celery", "eager")
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Connections kept open for a SQLite file; more are opened when needed (never a wait for the pool).
+SQLITE_POOL_SIZE = 10
 TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 DEFAULT_MAIL_FROM = "Disputes <disputes@localhost>"
@@ -28,6 +31,7 @@ DEFAULT_RATE_LIMITS = {
     "RATELIMIT_MESSAGES": "30 per 10 minutes",
     "RATELIMIT_PROPOSALS": "20 per hour",
 }
+MB = 1024 * 1024
 
 
 class ConfigError(RuntimeError):
@@ -66,6 +70,9 @@ def from_env(instance_path: str, environ: Mapping[str, str] | None = None) -> di
     if jobs not in JOB_MODES:
         raise ConfigError(f"JOBS must be one of {', '.join(JOB_MODES)}, not {jobs!r}.")
 
+    max_video_bytes = int(env.get("MAX_VIDEO_BYTES") or 500 * MB)
+    max_items = int(env.get("MAX_EVIDENCE_ITEMS") or 50)
+
     mail_server = (env.get("MAIL_SERVER") or "").strip()
     if production and mail_server and not env.get("PUBLIC_URL"):
         raise ConfigError("PUBLIC_URL must be set when MAIL_SERVER is (emails link to the disputes).")
@@ -95,9 +102,15 @@ def from_env(instance_path: str, environ: Mapping[str, str] | None = None) -> di
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL") or "",
         "S3_REGION": env.get("S3_REGION") or env.get("AWS_REGION") or "",
         "MAX_PHOTO_BYTES": int(env.get("MAX_PHOTO_BYTES") or 20 * 1024 * 1024),
-        "MAX_VIDEO_BYTES": int(env.get("MAX_VIDEO_BYTES") or 500 * 1024 * 1024),
+        "MAX_VIDEO_BYTES": max_video_bytes,
         "MAX_VIDEO_SECONDS": float(env.get("MAX_VIDEO_SECONDS") or 600),
-        "MAX_EVIDENCE_ITEMS": int(env.get("MAX_EVIDENCE_ITEMS") or 50),
+        "MAX_EVIDENCE_ITEMS": max_items,
+        # Request limits, enforced while the body streams in (webapp/core/request_limits.py): a
+        # multipart body carries at most the largest video and 1 MB around it; a text field 256 KB
+        # (also the limit of a url-encoded body); a form the largest batch of files and 50 fields.
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH") or max_video_bytes + MB),
+        "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_FORM_MEMORY_SIZE") or 256 * 1024),
+        "MAX_FORM_PARTS": int(env.get("MAX_FORM_PARTS") or max_items + 50),
         # Evidence processing: threads of the in-process pool, a job's attempts, and how long a
         # job may stay silent before the sweep takes it for dead and queues it again.
         "JOB_THREADS": int(env.get("JOB_THREADS") or 2),
@@ -149,5 +162,15 @@ def security_settings(env: Mapping[str, str], production: bool) -> dict[str, Any
 def engine_options(database_uri: str) -> dict[str, Any]:
     """Return SQLALCHEMY_ENGINE_OPTIONS suited to the database behind the URI."""
     if database_uri.startswith("sqlite"):
-        return {}
+        if _sqlite_in_memory(database_uri):
+            return {}  # Flask-SQLAlchemy gives it one shared connection
+        # SQLAlchemy's default for a file (QueuePool: 5 + 10 overflow, then a 30 s wait and an error)
+        # failed 40 clients: requests waited for a pooled connection, some while holding the write
+        # lock the others waited for. With unbounded overflow a request waits only on that lock.
+        return {"pool_size": SQLITE_POOL_SIZE, "max_overflow": -1}
     return {"pool_pre_ping": True}
+
+
+def _sqlite_in_memory(database_uri: str) -> bool:
+    url = make_url(database_uri)
+    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"

@@ -10,8 +10,7 @@ import time
 import uuid
 from typing import Any
 
-from flask import Flask, g, has_request_context, request
-from flask_login import current_user
+from flask import Flask, g, has_request_context, request, session
 from werkzeug.wrappers import Response
 
 log = logging.getLogger("webapp.requests")
@@ -37,7 +36,9 @@ def _start() -> None:
 
 def _finish(response: Response) -> Response:
     response.headers[HEADER] = g.get("request_id", "")
-    user = current_user.get_id() if current_user and current_user.is_authenticated else None
+    # From the session, not current_user: after the commit its attributes are expired, and reading
+    # them would open a new transaction (on SQLite, a POST's takes the write lock) just to log.
+    user = session.get("_user_id")
     started = g.get("request_started", time.perf_counter())
     log_event(
         "request",

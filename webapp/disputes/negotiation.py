@@ -6,10 +6,12 @@ from dispute_engine import (
     Actor,
     FormInvalid,
     ProposalForm,
+    Resolution,
     RuleViolation,
     check_proposal_slot,
     validate_terms,
 )
+from dispute_engine.proposals import COMMENT_MAX
 from webapp.core.extensions import db
 from webapp.disputes.models import Message, Proposal, ProposalStatus
 from webapp.disputes.pipeline import StaleDispute
@@ -69,6 +71,14 @@ def _proposal_of(ctx: ActionContext, proposal_id: int, party: Actor) -> Proposal
     return proposal
 
 
+def _check_unused_terms(form: dict[str, str]) -> None:
+    """Without an amount the other terms are not used, but they are still refused when malformed."""
+    if (form.get("resolution") or Resolution.REFUND_ONLY.value) not in {r.value for r in Resolution}:
+        raise FormInvalid({"resolution": "Choose Refund only or Return goods and refund."})
+    if len((form.get("comment") or "").strip()) > COMMENT_MAX:
+        raise FormInvalid({"comment": f"Keep the comment under {COMMENT_MAX} characters."})
+
+
 def reject_request(ctx: ActionContext, form: dict[str, str]) -> Done:
     """The seller rejects the buyer's request, with or without a proposal of its own (S3).
 
@@ -78,6 +88,8 @@ def reject_request(ctx: ActionContext, form: dict[str, str]) -> Done:
     counter = None
     if (form.get("amount") or "").strip():
         counter = _new_proposal(ctx, form)
+    else:
+        _check_unused_terms(form)
     for proposal in ctx.dispute.live_proposals(Actor.BUYER):
         proposal.status = ProposalStatus.REJECTED
         proposal.answered_at = ctx.now

@@ -11,12 +11,12 @@ from dispute_engine import Actor, FormInvalid, NotPermitted
 from media import evidence_key
 from webapp.core.extensions import db
 from webapp.core.refusals import NotFound
-from webapp.core.storage import storage
+from webapp.core.storage import put_for_transaction
 from webapp.core.uploads import Upload
 from webapp.disputes.models import Message
 from webapp.disputes.steps import ActionContext, Done
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
-from webapp.evidence.services import store_uploads
+from webapp.evidence.services import check_room, store_uploads
 
 CAPTION_MAX = 500
 
@@ -31,6 +31,8 @@ def add_evidence(ctx: ActionContext, uploads: list[Upload], caption: str = "") -
     """Add photos and videos to the actor's locker and record it in the history (E1)."""
     if not uploads:
         raise FormInvalid({"evidence": "Choose at least one photo or video."})
+    if len(caption.strip()) > CAPTION_MAX:
+        raise FormInvalid({"caption": f"Keep a caption under {CAPTION_MAX} characters."})
     items = store_uploads(ctx.dispute, ctx.person, ctx.actor, uploads, now=ctx.now, caption=caption)
     names = ", ".join(item.display_name for item in items)
     flagged = [i for i in items if i.duplicate_of is not None]
@@ -100,11 +102,12 @@ def pin_message(ctx: ActionContext, message_id: int) -> Done:
     )
     if already is not None:
         raise FormInvalid({"pin": "That message is already pinned to your evidence."})
+    check_room(ctx.dispute, ctx.actor, 1, field="pin")
     author = f"{message.author.name} ({message.party.value})"
     text = f"{author}, {message.created_at:%Y-%m-%d %H:%M} UTC:\n{message.body}"
     item_uuid = uuid.uuid4().hex
     key = evidence_key(ctx.dispute.id, item_uuid, "original")
-    stored = storage().put(key, io.BytesIO(text.encode()), content_type="text/plain; charset=utf-8")
+    stored = put_for_transaction(key, io.BytesIO(text.encode()), content_type="text/plain; charset=utf-8")
     item = EvidenceItem(
         uuid=item_uuid,
         dispute_id=ctx.dispute.id,

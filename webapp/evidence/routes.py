@@ -15,7 +15,8 @@ from webapp.core import clock, htmx
 from webapp.core.extensions import db
 from webapp.core.rate_limits import per_person
 from webapp.core.refusals import Refusal, refusal_of, show
-from webapp.core.responses import error_text
+from webapp.core.request_limits import FileTooLarge
+from webapp.core.responses import error_text, render_error
 from webapp.core.uploads import uploads_from_request
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.pipeline import DisputeNotFound, perform, viewable_dispute
@@ -81,6 +82,15 @@ def too_many_uploads(error: RateLimitExceeded) -> Response:
         refused=error.description,
     )
     return htmx.vary(make_response(row, 429))
+
+
+@bp.errorhandler(FileTooLarge)
+def file_too_large(error: FileTooLarge) -> Response:
+    """A file refused while it streamed in: in its own upload row for htmx, else the error page."""
+    if request.endpoint != "evidence.upload" or not htmx.wants_partial():
+        return render_error(error)
+    row = render_template("evidence/_upload_row.html", name=error.filename, refused=error.description)
+    return htmx.vary(make_response(row, error.code))
 
 
 @bp.get("/evidence/<item_uuid>/card")

@@ -17,7 +17,7 @@ from media.hashing import CHUNK_SIZE
 from media.keys import readable_name
 from media.sniff import Sniffed, sniff_stream
 from webapp.core.extensions import db
-from webapp.core.storage import storage
+from webapp.core.storage import put_for_transaction
 from webapp.core.uploads import Upload
 from webapp.evidence import originals_in_flight
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
@@ -112,17 +112,34 @@ def _sha256_and_size(stream: IO[bytes], max_bytes: int, name: str) -> tuple[str,
     return digest.hexdigest(), size
 
 
-def _party_item_count(dispute: Dispute, party: Actor) -> int:
+def items_added(dispute: Dispute, party: Actor) -> int:
+    """Every item the party ever added to the dispute: removed ones and pinned messages count (E1).
+
+    The limit protects storage and the mediator's time; a removed item keeps both (E2), so removing
+    one must not make room for another. An item identical to the other party's counts too: it is one
+    more thing the mediator looks at.
+    """
     return (
         db.session.scalar(
             select(func.count(EvidenceItem.id)).where(
-                EvidenceItem.dispute_id == dispute.id,
-                EvidenceItem.party == party,
-                EvidenceItem.removed_at.is_(None),
+                EvidenceItem.dispute_id == dispute.id, EvidenceItem.party == party
             )
         )
         or 0
     )
+
+
+def check_room(dispute: Dispute, party: Actor, adding: int, field: str = "evidence") -> None:
+    """Refuse, in words, adding `adding` items past MAX_EVIDENCE_ITEMS (E1)."""
+    allowed, added = limits().items, items_added(dispute, party)
+    if added + adding > allowed:
+        raise FormInvalid(
+            {
+                field: f"Your evidence in this dispute is limited to {allowed} items, and you have added "
+                f"{added}. Removed items count too (the mediator still sees them), so removing one does "
+                "not make room."
+            }
+        )
 
 
 def _earlier_copy(dispute: Dispute, sha256: str) -> EvidenceItem | None:
@@ -151,10 +168,8 @@ def store_uploads(
     identical and share the first copy's objects instead of being stored again.
     """
     check_uploads(uploads)
+    check_room(dispute, party, len(uploads))
     allowed = limits()
-    if _party_item_count(dispute, party) + len(uploads) > allowed.items:
-        full = f"Your evidence in this dispute is limited to {allowed.items} items; remove some first."
-        raise FormInvalid({"evidence": full})
     # Check every file before storing any, so a refused batch leaves nothing behind.
     checked: list[tuple[Upload, Sniffed, str, int, int, EvidenceItem | None]] = []
     for upload in uploads:
@@ -167,7 +182,7 @@ def store_uploads(
             raise FormInvalid({"evidence": f"{name} is already in your evidence (the very same file)."})
         checked.append((upload, sniffed, sha256, size, limit, earlier))
     items: list[EvidenceItem] = []
-    for upload, sniffed, sha256, size, limit, earlier in checked:
+    for upload, sniffed, sha256, size, _limit, earlier in checked:
         item = EvidenceItem(
             uuid=uuid.uuid4().hex,
             dispute_id=dispute.id,
@@ -187,23 +202,28 @@ def store_uploads(
             item.duplicate_of = earlier
             item.storage_key = earlier.storage_key
         else:
-            item.storage_key = _put_original(dispute, item, upload.stream, limit)
+            item.storage_key = evidence_key(dispute.id, item.uuid, "original")
         db.session.add(item)
         items.append(item)
+    # The rows first: what the database refuses is refused before anything is stored.
     db.session.flush()
+    for item, (upload, *_facts, limit, earlier) in zip(items, checked, strict=True):
+        if earlier is None:
+            _put_original(item, upload.stream, limit)
     enqueue_after_commit(PROCESS_JOB, [item.id for item in items])
     return items
 
 
-def _put_original(dispute: Dispute, item: EvidenceItem, stream: IO[bytes], limit: int) -> str:
-    key = evidence_key(dispute.id, item.uuid, "original")
-    originals_in_flight.note(key)  # discarded unless the row commits, even if this process is killed
+def _put_original(item: EvidenceItem, stream: IO[bytes], limit: int) -> None:
+    """Store the original; it is discarded again if the request does not commit (no orphan object)."""
+    originals_in_flight.note(item.storage_key)  # discarded unless its row commits, even after a kill
     try:
-        stored = storage().put(key, stream, content_type=item.content_type, max_bytes=limit)
+        stored = put_for_transaction(
+            item.storage_key, stream, content_type=item.content_type, max_bytes=limit
+        )
     except TooLarge:
         raise FormInvalid({"evidence": f"{item.original_name} is larger than {megabytes(limit)}."}) from None
     if stored.sha256 != item.sha256:  # the spooled file changed under us: never record a wrong hash
         raise FormInvalid(
             {"evidence": f"{item.original_name} changed while it was being stored; send it again."}
         )
-    return key

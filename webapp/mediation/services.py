@@ -31,6 +31,14 @@ TEXT_MAX = 4000
 MAX_REQUEST_DAYS = 14
 
 
+def _comment(raw: str | None) -> str:
+    """A comment as written, refused in words past TEXT_MAX characters (never cut short silently)."""
+    text = (raw or "").strip()
+    if len(text) > TEXT_MAX:
+        raise FormInvalid({"comment": f"Keep the comment under {TEXT_MAX} characters."})
+    return text
+
+
 def _mediator_acts(ctx: ActionContext) -> None:
     # Only the mediator holding the case gets here (webapp.disputes.assignment).
     ctx.dispute.mediator_acted_at = ctx.now
@@ -123,6 +131,7 @@ def propose_decision(
     `evidence` is the fingerprint of every evidence item as the mediator decides (id, SHA-256, removed).
     """
     order = ctx.dispute.order
+    text = _comment(comment)
     forms = validate_decision_solutions(
         solutions, total=order.total, currency=order.currency, received=ctx.dispute.received
     )
@@ -133,7 +142,7 @@ def propose_decision(
         dispute_id=ctx.dispute.id,
         mediator_id=ctx.person.id,
         status=DecisionStatus.PROPOSED,
-        comment=(comment or "").strip()[:TEXT_MAX],
+        comment=text,
         created_at=ctx.now,
         answers_due_at=add_days(ctx.now, policy_named(ctx.dispute.policy).decision_answer_days),
         evidence_hashes=evidence,
@@ -165,7 +174,7 @@ def answer_decision(ctx: ActionContext, solution: str, comment: str, files: Atta
     picked = _number(solution)
     if picked is None or not REJECTED <= picked <= len(decision.solutions):
         raise FormInvalid({"solution": "Accept one of the solutions, or reject them."})
-    text = (comment or "").strip()[:TEXT_MAX]
+    text = _comment(comment)
     files.check()
     files.store(ctx)
     decision.answers.append(
@@ -199,6 +208,7 @@ def final_decision(ctx: ActionContext, solution: str, comment: str, evidence: li
     position = _number(solution) or 0
     if not 1 <= position <= len(decision.solutions):
         raise FormInvalid({"solution": "Choose one of the solutions you offered."})
+    text = _comment(comment)
     chosen = decision.solutions[position - 1]
     decision.status, decision.chosen_solution, decision.decided_at = DecisionStatus.FINAL, position, ctx.now
     decision.evidence_hashes = evidence
@@ -208,5 +218,5 @@ def final_decision(ctx: ActionContext, solution: str, comment: str, evidence: li
         "closed",
         f"The mediator's final decision: solution {chosen.position}, {amount}.",
         solution=position,
-        outcome_comment=(comment or decision.comment).strip()[:TEXT_MAX],
+        outcome_comment=text or decision.comment,
     )

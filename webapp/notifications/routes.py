@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from webapp.core import clock, htmx
+from webapp.core.input_checks import whole_number
 from webapp.notifications import services
 from webapp.notifications.delivery import deliver_after_response
 
@@ -34,7 +35,8 @@ def bell_context() -> dict[str, Any]:
 
 
 def _page_number(source: Any) -> int:
-    return max(source.get("page", default=1, type=int) or 1, 1)
+    """The page asked for, from 1 to LAST_PAGE: past it (or not a number) is never an overflow."""
+    return min(max(whole_number(source.get("page")) or 1, 1), services.LAST_PAGE)
 
 
 def _outbox_enabled() -> bool:
@@ -111,7 +113,7 @@ def mark_read(notification_id: int) -> Response:
 @login_required
 def mark_all_read() -> Response:
     """Mark every notification the page showed as read: back to the list, or the list and the bell."""
-    up_to = request.form.get("up_to", type=int)
+    up_to = whole_number(request.form.get("up_to"))  # None (all) past any id there can be
     count = services.mark_all_read(current_user.id, clock.now(), up_to)
     if not htmx.wants_partial():
         flash(f"{count} notification(s) marked as read.", "success")

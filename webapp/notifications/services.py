@@ -20,6 +20,7 @@ from webapp.notifications.mailer import Email, compose
 from webapp.orders.models import Order
 
 PAGE_SIZE = 30
+LAST_PAGE = 100_000  # a larger page number is read as this one (its offset still fits every database)
 
 
 class NotificationNotFound(LookupError):
@@ -107,6 +108,20 @@ def mark_read(user_id: int, notification_id: int, now: datetime) -> Item:
         found.notification.read_at = now
         db.session.flush()
     return found
+
+
+def has_unread(user_id: int, dispute_id: int) -> bool:
+    """Whether the user has unread notifications about this dispute (a read: no write lock taken)."""
+    found = db.session.scalar(
+        select(Notification.id)
+        .where(
+            Notification.user_id == user_id,
+            Notification.dispute_id == dispute_id,
+            Notification.read_at.is_(None),
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def mark_all_read(

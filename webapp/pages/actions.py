@@ -12,6 +12,7 @@ from flask import abort, request
 from werkzeug.datastructures import MultiDict
 
 from dispute_engine import Action, Resolution, format_money
+from webapp.core.input_checks import whole_number
 from webapp.core.rate_limits import per_person
 from webapp.core.uploads import Upload
 from webapp.disputes import lifecycle, negotiation
@@ -45,11 +46,11 @@ class ActionSpec:
 
 
 def number(form: Form, name: str) -> int:
-    """A whole number the form must carry (a hidden field); refused in words when it is not one."""
-    try:
-        return int(form.get(name, ""))
-    except ValueError:
+    """An id the form must carry (a hidden field); refused in words when it is not one (or too big)."""
+    found = whole_number(form.get(name))
+    if found is None:
         abort(400, description=f"The form is missing its {name.replace('_', ' ')}. Reload the page.")
+    return found
 
 
 def _decision_solutions(form: Form) -> list[tuple[str, str, str]]:

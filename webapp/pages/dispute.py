@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from webapp.core import clock, htmx
+from webapp.core.input_checks import whole_number
 from webapp.core.uploads import uploads_from_request
 from webapp.disputes.pipeline import DisputeNotFound, perform, viewable_dispute
 from webapp.disputes.stamp import Seen, page_stamp
@@ -29,17 +30,23 @@ class NeedsConfirmation(Exception):
 
 
 def version_from(form: Form) -> int | None:
-    """The dispute version the form was made from (None if the client sent none)."""
+    """The dispute version the form was made from (None if the client sent none; 400 if not a version)."""
     raw = form.get("version")
-    return int(raw) if raw and raw.isdigit() else None
+    if not raw:
+        return None
+    version = whole_number(raw)
+    if version is None:
+        abort(400, description="The form's version of the dispute is not one we made. Reload the page.")
+    return version
 
 
 def _page(dispute_id: int) -> Response:
     now = clock.now()
     dispute, actor = viewable_dispute(current_user, dispute_id, now)
     # H2: seeing the dispute is reading what it notified (the page shows every event); the bell
-    # rendered below counts what is left.
-    notifications.mark_all_read(current_user.id, now, dispute_id=dispute.id)
+    # rendered below counts what is left. Only a page with something to mark writes (and locks).
+    if notifications.has_unread(current_user.id, dispute.id):
+        notifications.mark_all_read(current_user.id, now, dispute_id=dispute.id)
     response = make_response(render_template("disputes/show.html", **page_context(dispute, actor, now)))
     return htmx.vary(response)
 

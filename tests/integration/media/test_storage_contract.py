@@ -174,6 +174,19 @@ def test_discard_removes_an_object_and_a_missing_one_is_no_error(
     storage.put(key, io.BytesIO(b"again"), content_type="image/jpeg")  # the key is free once more
 
 
+def test_discard_removes_an_object_and_its_item_folder_and_accepts_a_missing_key(
+    storage: Storage, leftovers: Callable[[], list[str]]
+) -> None:
+    before = leftovers()
+    key = new_key()
+    storage.put(key, io.BytesIO(b"never committed"), content_type="image/jpeg")
+    storage.discard(key)
+    assert not storage.exists(key)
+    item_folder = key.rsplit("/", 1)[0]
+    assert [entry for entry in leftovers() if entry not in before and item_folder in entry] == []
+    storage.discard(key)  # again: nothing to do, no error
+
+
 def test_a_missing_key_is_reported_as_not_found(storage: Storage) -> None:
     key = new_key()
     assert not storage.exists(key)

@@ -1,0 +1,137 @@
+"""How much a request may bring, refused with 413 while it streams in, before it is spooled or worked on.
+
+- MAX_CONTENT_LENGTH bounds a multipart body (the largest video and a margin): a larger announced
+  Content-Length is refused before a byte is read, and a body that grows past it while streaming is
+  cut off there. Any other body (url-encoded forms) is parsed in memory, so it gets the text limit.
+- MAX_FORM_MEMORY_SIZE bounds one text field of a multipart form (Werkzeug), and MAX_FORM_PARTS how
+  many fields and files it may have.
+- Each file part is sniffed from its first bytes as it arrives and refused as soon as it passes the
+  limit for what it is (MAX_PHOTO_BYTES for a photo or anything unknown, MAX_VIDEO_BYTES for a video),
+  so a 200 MB "photo" costs 20 MB of disk at most, never 200.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from typing import IO, Any
+
+from flask import Flask, Request, current_app
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from media.sniff import SNIFF_BYTES, sniff_bytes
+
+MB = 1024 * 1024
+IN_MEMORY_UP_TO = 500 * 1024  # Werkzeug's threshold: smaller parts stay in memory
+
+
+def size_in_words(size: int) -> str:
+    """A byte count as people read it: "20 MB", or "48 KB" under a megabyte."""
+    return f"{size // MB} MB" if size >= MB else f"{max(size // 1024, 1)} KB"
+
+
+class FileTooLarge(RequestEntityTooLarge):
+    """One uploaded file passed the limit for its kind while it streamed in."""
+
+    def __init__(self, filename: str, description: str) -> None:
+        super().__init__(description=description)
+        self.filename = filename
+
+
+class PartSpool(tempfile.SpooledTemporaryFile):  # type: ignore[type-arg]
+    """Where one uploaded file is spooled: refuses it once it is larger than its kind may be."""
+
+    def __init__(self, filename: str | None, photo_bytes: int, video_bytes: int) -> None:
+        super().__init__(max_size=IN_MEMORY_UP_TO, mode="w+b")
+        self._name = filename or "A file"
+        self._photo, self._video = photo_bytes, video_bytes
+        self._head = b""
+        self._size = 0
+
+    def write(self, data: Any) -> int:
+        self._size += len(data)
+        if len(self._head) < SNIFF_BYTES:
+            self._head += bytes(data[: SNIFF_BYTES - len(self._head)])
+        limit, kind = self._limit()
+        if self._size > limit:
+            self.close()
+            raise FileTooLarge(
+                self._name,
+                f"{self._name} is larger than {size_in_words(limit)}, the most we accept for {kind}. "
+                "Nothing was saved.",
+            )
+        return int(super().write(data))
+
+    def _limit(self) -> tuple[int, str]:
+        if len(self._head) < SNIFF_BYTES:
+            return self._video, "a video"  # not known yet: a few bytes
+        sniffed = sniff_bytes(self._head)
+        if sniffed is not None and sniffed.kind == "video":
+            return self._video, "a video"
+        return self._photo, "a photo"
+
+
+class LimitedRequest(Request):
+    """Flask's request with the limits above applied while the body is read."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        """The multipart limit for multipart bodies; the text limit for any other body."""
+        if self._max_content_length is not None or not current_app:
+            return super().max_content_length
+        key = "MAX_CONTENT_LENGTH" if self.mimetype == "multipart/form-data" else "MAX_FORM_MEMORY_SIZE"
+        limit: int | None = current_app.config.get(key)
+        return limit
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        config = current_app.config
+        spool = PartSpool(filename, int(config["MAX_PHOTO_BYTES"]), int(config["MAX_VIDEO_BYTES"]))
+        self.__dict__.setdefault("_spools", []).append(spool)
+        return spool
+
+    def _load_form_data(self) -> None:
+        try:
+            super()._load_form_data()
+        except RequestEntityTooLarge as error:
+            for spool in self.__dict__.pop("_spools", []):
+                spool.close()  # the files that came before the refused part
+            # Nothing may read the half-consumed body again (the error page, another hook).
+            self.__dict__.update(form=MultiDict(), files=MultiDict())
+            if error.description != RequestEntityTooLarge.description:
+                raise  # a file part's refusal, already in words
+            raise RequestEntityTooLarge(description=self._too_large_in_words()) from None
+
+    def _too_large_in_words(self) -> str:
+        limit = self.max_content_length or 0
+        if self.content_length is not None and self.content_length > limit:
+            advice = " Send large videos one at a time." if self.mimetype == "multipart/form-data" else ""
+            return (
+                f"This request is {size_in_words(self.content_length)}; one request may bring up to "
+                f"{size_in_words(limit)}.{advice} Nothing was saved."
+            )
+        config = current_app.config
+        return (
+            f"This request is larger than we accept: up to {size_in_words(limit)} in all, "
+            f"{size_in_words(int(config['MAX_FORM_MEMORY_SIZE']))} in one text field, and "
+            f"{config['MAX_FORM_PARTS']} fields and files. Nothing was saved."
+        )
+
+
+def register(app: Flask) -> None:
+    """Give `app`'s request class (Flask's, or the subclass an extension installed) these limits.
+
+    Call after the extensions: htmx-flask installs its own request class.
+    """
+    base = app.request_class
+    if not issubclass(base, LimitedRequest):
+        app.request_class = type(f"Limited{base.__name__}", (LimitedRequest, base), {})
