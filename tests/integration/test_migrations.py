@@ -102,10 +102,11 @@ def test_h1_the_history_chain_migration_seals_existing_events_in_order_as_the_ap
     )
     with app.app_context():
         upgrade(directory=MIGRATIONS)
+    with app.app_context():  # the app writes in its own context, as a request would
         dispute_id = _a_dispute_with_history()
         written = _chain_of(dispute_id)
         db.session.commit()
-        db.session.remove()
+    with app.app_context():
         below = ScriptDirectory(MIGRATIONS).get_revision(HISTORY_CHAIN).down_revision
         downgrade(directory=MIGRATIONS, revision=below)  # events without seals, as before the migration
         upgrade(directory=MIGRATIONS)  # seals them
