@@ -39,6 +39,7 @@ FEATURE_HOOKS: list[str] = [
 ]
 CLI_GROUPS: list[str] = [
     "webapp.core.clock:clock_cli",
+    "webapp.marketplaces.cli:marketplaces_cli",
     "webapp.accounts.cli:users_cli",
     "webapp.disputes.ticking:disputes_cli",
     "webapp.demo:demo_cli",

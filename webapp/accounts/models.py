@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,14 +39,24 @@ class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    marketplace_id: Mapped[int] = mapped_column(ForeignKey("marketplaces.id"), index=True)
+    # The marketplace's own id for this person (set by its API); unique within the marketplace.
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(string_enum(Role))
     membership_tier: Mapped[MembershipTier] = mapped_column(
         string_enum(MembershipTier), default=MembershipTier.REGULAR
     )
+    locale: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    # One email per marketplace: another marketplace may have the same person as its own user.
+    __table_args__ = (
+        UniqueConstraint("marketplace_id", "email", name="uq_users_marketplace_email"),
+        UniqueConstraint("marketplace_id", "external_id", name="uq_users_marketplace_external_id"),
+    )
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
@@ -63,8 +73,8 @@ class User(UserMixin, Model):
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
-        """True when `password` matches the stored hash."""
-        return check_password_hash(self.password_hash, password)
+        """True when `password` matches the stored hash (never for people who log in by link only)."""
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     @property
     def is_mediator(self) -> bool:

@@ -120,10 +120,12 @@ def due_what(facts: DisputeFacts, due_at: datetime) -> str:
     return "Final resolution"
 
 
-def mediator_queue(filters: QueueFilters, now: datetime) -> Queue:
-    """Escalated disputes matching the filters, ordered by mediator_due_at (M8), with M1 counts."""
-    settle_due(now)
-    criteria: list[ColumnElement[bool]] = [Dispute.state == State.ESCALATED]
+def mediator_queue(filters: QueueFilters, now: datetime, marketplace_id: int) -> Queue:
+    """The marketplace's escalated disputes matching the filters, ordered by mediator_due_at (M8),
+    with M1 counts; a mediator never sees another marketplace's."""
+    ours = Dispute.order_id.in_(select(Order.id).where(Order.marketplace_id == marketplace_id))
+    settle_due(now, ours)
+    criteria: list[ColumnElement[bool]] = [Dispute.state == State.ESCALATED, ours]
     if filters.policy:
         criteria.append(Dispute.policy == filters.policy)
     if filters.tier:

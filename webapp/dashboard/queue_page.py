@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from dispute_engine import format_money
@@ -29,7 +30,7 @@ def queue() -> Response:
     return htmx.render_partial_or_page(
         "dashboard/_queue_results.html",
         "mediation/queue.html",
-        queue=mediator_queue(filters, now),
+        queue=mediator_queue(filters, now, current_user.marketplace_id),
         filters=filters,
         policies=policy_choices(),
         tiers=TIER_CHOICES,
