@@ -8,6 +8,7 @@ import os
 import sqlite3
 from typing import Any
 
+from apiflask import APIFlask
 from flask import Flask
 from sqlalchemy import event
 
@@ -22,9 +23,11 @@ BLUEPRINTS: list[str] = [
     "webapp.accounts.routes:bp",
     "webapp.pages.orders:bp",
     "webapp.pages.dispute:bp",
+    "webapp.pages.listing:bp",
     "webapp.dashboard.queue_page:bp",
     "webapp.notifications.routes:bp",
     "webapp.evidence.routes:bp",
+    "webapp.api.routes:bp",
 ]
 # Features that react to the dispute (domain events, facts, jobs, clock duties) without it importing them.
 FEATURE_HOOKS: list[str] = [
@@ -50,7 +53,17 @@ CLI_GROUPS: list[str] = [
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings from the environment, then `test_config` on top."""
-    app = Flask(__name__, instance_relative_config=True)
+    # APIFlask is a Flask that documents its API blueprint; the pages keep their own error pages
+    # (json_errors=False) and the OpenAPI document is served by the API itself (webapp.api.docs).
+    app = APIFlask(
+        __name__,
+        instance_relative_config=True,
+        title="Disputes API",
+        version="v1",
+        json_errors=False,
+        spec_path=None,
+        docs_path=None,
+    )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_env(app.instance_path))
     if test_config:
@@ -65,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
 
+    from webapp.api import routes as api
     from webapp.core import refusals, request_log, responses
     from webapp.evidence.media_tools import warn_if_tools_missing
     from webapp.pages import refusal_pages
@@ -73,6 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     responses.register(app)
     refusals.register(app)
     refusal_pages.register(app)
+    api.register(app)
     warn_if_tools_missing(app)
     # RUN_CLOCK_THREAD is read by the server's entry point (webapp/serve.py), never here:
     # every `flask` command builds the app too, and must not tick beside `flask disputes tick`.

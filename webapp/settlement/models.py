@@ -26,6 +26,8 @@ class Refund(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The marketplace's own reference for the payment, when it paid through the API.
+    payment_reference: Mapped[str | None] = mapped_column(String(120))
 
 
 class ReturnShipment(Model):
