@@ -95,6 +95,14 @@ def _rate_limit_headers(response: Response) -> Response:
 
 
 @bp.before_request
+def _refuse_nul_in_path() -> Response | None:
+    """No object's id contains a NUL character (and no database could look one up)."""
+    if any("\x00" in str(value) for value in (request.view_args or {}).values()):
+        return problem(404, "There is no such object in this marketplace.", kind="not-found")
+    return None
+
+
+@bp.before_request
 def _rate_limit() -> Response | None:
     token = (request.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
     key_id = token.split("_")[1] if token.count("_") >= 2 else ""

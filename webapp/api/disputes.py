@@ -107,7 +107,7 @@ def list_disputes(query: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@bp.get("/disputes/<int:dispute_id>")
+@bp.get("/disputes/<int(max=9223372036854775807):dispute_id>")
 @scope("disputes:read")
 @bp.output(DisputeDetailOut)
 @bp.doc(summary="One dispute in full", responses=[401, 403, 404, 429])
@@ -146,7 +146,7 @@ def _party_of(dispute: Dispute, external_id: str) -> User:
     return user
 
 
-@bp.post("/disputes/<int:dispute_id>/messages")
+@bp.post("/disputes/<int(max=9223372036854775807):dispute_id>/messages")
 @scope("disputes:write")
 @idempotent(lambda: marketplace().id)
 @bp.input(MessageIn, arg_name="data")
@@ -161,7 +161,7 @@ def post_message(dispute_id: int, data: dict[str, Any]) -> dict[str, Any]:
     return {"id": message.id, "dispute_id": dispute_id}
 
 
-@bp.post("/disputes/<int:dispute_id>/evidence")
+@bp.post("/disputes/<int(max=9223372036854775807):dispute_id>/evidence")
 @scope("disputes:write")
 @idempotent(lambda: marketplace().id)
 @bp.input(EvidenceIn, arg_name="data")

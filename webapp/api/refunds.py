@@ -40,7 +40,7 @@ def refund_of(refund_id: int) -> Refund:
     return refund
 
 
-@bp.get("/refunds/<int:refund_id>")
+@bp.get("/refunds/<int(max=9223372036854775807):refund_id>")
 @scope("disputes:read")
 @bp.output(RefundOut)
 @bp.doc(summary="One refund", responses=[401, 403, 404, 429])
@@ -49,7 +49,7 @@ def get_refund(refund_id: int) -> dict[str, Any]:
     return refund_out(refund_of(refund_id)) or {}
 
 
-@bp.post("/refunds/<int:refund_id>/paid")
+@bp.post("/refunds/<int(max=9223372036854775807):refund_id>/paid")
 @scope("refunds:write")
 @idempotent(lambda: marketplace().id)
 @bp.input(RefundPaidIn, arg_name="data")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC
+from typing import Any
 
-from apiflask import Schema, fields, validators
+from apiflask import Schema as BaseSchema
+from apiflask import fields, validators
+from marshmallow import ValidationError, pre_load
 
 from dispute_engine import Reason, Resolution, State
 from webapp.accounts.models import MembershipTier
@@ -12,8 +15,29 @@ from webapp.accounts.models import MembershipTier
 AMOUNT = validators.Regexp(
     r"^\d{1,10}(\.\d{1,2})?$", error="An amount like 45.00 (a dot, at most 2 decimals)."
 )
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"
 EXTERNAL_ID = validators.Length(min=1, max=64)
 ORDER_ID = validators.Length(min=1, max=32)
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class Schema(BaseSchema):
+    """Every API schema: text never carries NUL characters (no database keeps them)."""
+
+    @pre_load
+    def _refuse_nul(self, data: Any, **_kwargs: Any) -> Any:
+        if _has_nul(data):
+            raise ValidationError("Text must not contain NUL characters.", field_name="_schema")
+        return data
 
 
 def when(**kwargs: object) -> fields.AwareDateTime:
@@ -33,7 +57,13 @@ class PersonIn(Schema):
     name = fields.String(required=True, validate=validators.Length(min=1, max=120))
     email = fields.Email(required=True, validate=validators.Length(max=254))
     locale = fields.String(
-        load_default="en", validate=validators.Regexp(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+        load_default="en",
+        validate=[
+            validators.Length(max=16),
+            validators.Regexp(
+                r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$", error="A language tag like en or pt-BR."
+            ),
+        ],
     )
     membership_tier = fields.String(
         load_default="regular", validate=validators.OneOf([t.value for t in MembershipTier])
