@@ -27,6 +27,7 @@ BLUEPRINTS: list[str] = [
     "webapp.dashboard.queue_page:bp",
     "webapp.notifications.routes:bp",
     "webapp.evidence.routes:bp",
+    "webapp.webhooks.routes:bp",
     "webapp.api.routes:bp",
 ]
 # Features that react to the dispute (domain events, facts, jobs, clock duties) without it importing them.
@@ -38,6 +39,9 @@ FEATURE_HOOKS: list[str] = [
     "webapp.evidence.processing",
     "webapp.evidence.sweep",
     "webapp.notifications.delivery",
+    "webapp.settlement.overdue",
+    "webapp.webhooks.outbox",
+    "webapp.webhooks.delivery",
     "webapp.disputes.ticking",
 ]
 CLI_GROUPS: list[str] = [

@@ -15,3 +15,4 @@ from webapp.mediation import models as mediation_models  # noqa: F401
 from webapp.orders import listing as orders_listing  # noqa: F401
 from webapp.orders import models as orders_models  # noqa: F401
 from webapp.settlement import models as settlement_models  # noqa: F401
+from webapp.webhooks import models as webhooks_models  # noqa: F401

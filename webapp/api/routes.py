@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp.api import disputes, docs, orders, people, refunds  # noqa: F401  (routes on bp)
+from webapp.api import disputes, docs, orders, people, refunds, webhooks  # noqa: F401  (routes on bp)
 from webapp.api.blueprint import bp
 from webapp.api.blueprint import register as register_errors
 from webapp.api.problems import PROBLEM_SCHEMA

@@ -11,6 +11,7 @@ from marshmallow import ValidationError, pre_load
 
 from dispute_engine import Reason, Resolution, State
 from webapp.accounts.models import MembershipTier
+from webapp.webhooks.models import EVENT_TYPES
 
 AMOUNT = validators.Regexp(
     r"^\d{1,10}(\.\d{1,2})?$", error="An amount like 45.00 (a dot, at most 2 decimals)."
@@ -311,3 +312,51 @@ class EvidenceCreated(Schema):
 
 class RefundPaidIn(Schema):
     payment_reference = fields.String(required=True, validate=validators.Length(min=1, max=120))
+
+
+class EndpointIn(Schema):
+    url = fields.String(required=True, validate=validators.Length(min=1, max=2000))
+    events = fields.List(
+        fields.String(validate=validators.OneOf(EVENT_TYPES)),
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Default: every event."},
+    )
+
+
+class EndpointOut(Schema):
+    id = fields.Integer(required=True)
+    url = fields.String(required=True)
+    events = fields.List(fields.String(), required=True)
+    created_at = when(required=True)
+
+
+class EndpointCreated(EndpointOut):
+    secret = fields.String(
+        required=True, metadata={"description": "Shown once: keep it to verify signatures."}
+    )
+
+
+class EndpointList(Schema):
+    items = fields.List(fields.Nested(EndpointOut), required=True)
+
+
+class DeliveryOut(Schema):
+    id = fields.Integer(required=True)
+    msg_id = fields.String(required=True)
+    event_type = fields.String(required=True)
+    dispute_id = fields.Integer(required=True, allow_none=True)
+    status = fields.String(required=True)
+    attempts = fields.Integer(required=True)
+    next_attempt_at = when(required=True, allow_none=True)
+    last_status_code = fields.Integer(required=True, allow_none=True)
+    last_error = fields.String(required=True)
+    delivered_at = when(required=True, allow_none=True)
+
+
+class DeliveryLine(DeliveryOut):
+    """A delivery in a log (its own name: apispec keeps one name per use)."""
+
+
+class DeliveryList(Schema):
+    items = fields.List(fields.Nested(DeliveryLine), required=True)

@@ -20,6 +20,7 @@ from dispute_engine import (
 )
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
+from webapp.disputes.events import RefundDue, publish
 from webapp.disputes.steps import ActionContext, Done
 from webapp.settlement.models import Refund, ReturnShipment
 
@@ -68,6 +69,8 @@ def create_refund(dispute: Dispute, amount: Decimal, *, at: datetime) -> Refund 
         due_at=add_days(at, policy.refund_due_days),
     )
     db.session.add(refund)
+    db.session.flush()
+    publish(RefundDue(dispute, refund.id, refund.amount, refund.currency, refund.due_at, at))
     return refund
 
 

@@ -23,9 +23,17 @@ CHECKS = [checks.not_a_server_error, checks.response_schema_conformance, checks.
 def api_schema(app: Flask, client: Any, db_session: Any) -> Any:
     """The app's own document, loaded from the running app, with a marketplace to call it as."""
     api = make_api(client, "Generated")
+    endpoint = api.post("/webhook-endpoints", {"url": "http://127.0.0.1:9/refused"}).json
     api.people_and_order()
     dispute = api.open_dispute()
-    app.config["SCHEMATHESIS_OBJECTS"] = {"external_id": "o-1", "dispute_id": dispute["id"], "refund_id": 1}
+    delivery = api.get(f"/webhook-endpoints/{endpoint['id']}/deliveries").json["items"][0]
+    app.config["SCHEMATHESIS_OBJECTS"] = {
+        "external_id": "o-1",
+        "dispute_id": dispute["id"],
+        "refund_id": 1,
+        "endpoint_id": endpoint["id"],
+        "delivery_id": delivery["id"],
+    }
     app.config["API_RATE_LIMIT"] = 0
     app.config["SCHEMATHESIS_TOKEN"] = api.token
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)

@@ -42,10 +42,13 @@ BODIES: dict[tuple[str, str], Any] = {
         "files": [{"filename": "e.jpg", "content_base64": photo_b64("E")}],
     },
     ("api.mark_paid", "POST"): {"payment_reference": "STOLEN"},
+    ("api.endpoint_deliveries", "GET"): None,
+    ("api.delete_endpoint", "DELETE"): None,
+    ("api.deliver_again", "POST"): None,
 }
 # Upserts address the caller's own namespace of external ids: they never reach A's object.
-OWN_NAMESPACE = {("api.put_user", "PUT"), ("api.put_order", "PUT")}
-LISTS = {("api.list_disputes", "GET")}
+OWN_NAMESPACE = {("api.put_user", "PUT"), ("api.put_order", "PUT"), ("api.create_endpoint", "POST")}
+LISTS = {("api.list_disputes", "GET"), ("api.list_endpoints", "GET")}
 
 
 def api_routes(app: Flask) -> list[tuple[str, str, str]]:
@@ -59,7 +62,8 @@ def api_routes(app: Flask) -> list[tuple[str, str, str]]:
 
 @pytest.fixture
 def two(api: Api, client) -> tuple[Api, Api, dict[str, Any]]:
-    """Marketplace A (the `api` fixture) with a closed dispute and a pending refund; B with nothing."""
+    """Marketplace A (the `api` fixture) with a closed dispute, a pending refund and a webhook endpoint."""
+    endpoint = api.post("/webhook-endpoints", {"url": "http://127.0.0.1:9/a"}).json
     api.people_and_order()
     dispute = api.open_dispute()
     seller = db.session.get_one(Dispute, dispute["id"]).order.seller
@@ -69,7 +73,13 @@ def two(api: Api, client) -> tuple[Api, Api, dict[str, Any]]:
     )
     db.session.commit()
     refund = api.get(f"/disputes/{dispute['id']}").json["refund"]
-    values = {"dispute_id": dispute["id"], "refund_id": refund["id"]}
+    delivery = api.get(f"/webhook-endpoints/{endpoint['id']}/deliveries").json["items"][0]
+    values = {
+        "dispute_id": dispute["id"],
+        "refund_id": refund["id"],
+        "endpoint_id": endpoint["id"],
+        "delivery_id": delivery["id"],
+    }
     return api, make_api(client, "Other"), values
 
 
@@ -95,6 +105,7 @@ def test_a_key_of_another_marketplace_gets_404_for_every_object(app: Flask, two)
 def test_another_marketplace_lists_none_of_its_disputes_and_upserts_only_its_own(two):
     a, b, _ = two
     assert b.get("/disputes").json["items"] == []
+    assert b.get("/webhook-endpoints").json["items"] == []
     mine = b.put("/users/b-1", {"role": "buyer", "name": "Not A's", "email": "b-1@other.example"})
     assert mine.status_code == 200 and mine.json["id"] != a.get("/users/b-1").json["id"]
     assert a.get("/users/b-1").json["name"] == "Buyer One"
