@@ -21,6 +21,7 @@ BLUEPRINTS: list[str] = [
     "webapp.core.health:bp",
     "webapp.dashboard.home_page:bp",
     "webapp.accounts.routes:bp",
+    "webapp.accounts.link_routes:bp",
     "webapp.pages.orders:bp",
     "webapp.pages.dispute:bp",
     "webapp.pages.listing:bp",

@@ -3,6 +3,7 @@
 Append a line for each new module that defines models.
 """
 
+from webapp.accounts import login_links as accounts_login_links  # noqa: F401
 from webapp.accounts import models as accounts_models  # noqa: F401
 from webapp.api import idempotency as api_idempotency  # noqa: F401
 from webapp.core import clock  # noqa: F401  (ClockSetting)

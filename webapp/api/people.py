@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from dispute_engine import FormInvalid
+from webapp.accounts.login_links import create_link
 from webapp.accounts.models import MembershipTier, Role, User, normalise_email
 from webapp.api.blueprint import bp, marketplace, scope
-from webapp.api.schemas import PersonIn, PersonOut
+from webapp.api.idempotency import idempotent
+from webapp.api.schemas import LoginLinkIn, LoginLinkOut, PersonIn, PersonOut
+from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.refusals import NotFound
+from webapp.disputes.models import Dispute
 
 
 class PersonNotFound(NotFound):
@@ -87,3 +92,25 @@ def put_user(external_id: str, data: dict[str, Any]) -> dict[str, Any]:
 def get_user(external_id: str) -> dict[str, Any]:
     """The person with this external id."""
     return person_out(person(external_id))
+
+
+@bp.post("/users/<external_id>/login-links")
+@scope("disputes:write")
+@idempotent(lambda: marketplace().id)
+@bp.input(LoginLinkIn, arg_name="data")
+@bp.output(LoginLinkOut, status_code=201)
+@bp.doc(summary="A one-click login link", responses=[401, 403, 404, 422, 429])
+def create_login_link(external_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A URL that logs the person in (valid 5 minutes, once) and lands on their dispute or home page."""
+    user = person(external_id)
+    next_path = url_for("home.index")
+    if data["dispute_id"] is not None:
+        dispute = db.session.get(Dispute, data["dispute_id"])
+        if dispute is None or user.id not in (dispute.order.buyer_id, dispute.order.seller_id):
+            raise FormInvalid(
+                {"dispute_id": "This person is neither the buyer nor the seller of that dispute."}
+            )
+        next_path = url_for("disputes.show", dispute_id=dispute.id)
+    token, expires = create_link(user, next_path, clock.now())
+    base = current_app.config["PUBLIC_URL"]
+    return {"url": base + url_for("login_links.follow", token=token), "expires_at": expires}

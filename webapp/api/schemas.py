@@ -360,3 +360,17 @@ class DeliveryLine(DeliveryOut):
 
 class DeliveryList(Schema):
     items = fields.List(fields.Nested(DeliveryLine), required=True)
+
+
+class LoginLinkIn(Schema):
+    dispute_id = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validators.Range(min=1, max=2**63 - 1),
+        metadata={"description": "Land on this dispute; default: the person's home page."},
+    )
+
+
+class LoginLinkOut(Schema):
+    url = fields.String(required=True, metadata={"description": "Valid 5 minutes, once."})
+    expires_at = when(required=True)

@@ -42,6 +42,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "files": [{"filename": "e.jpg", "content_base64": photo_b64("E")}],
     },
     ("api.mark_paid", "POST"): {"payment_reference": "STOLEN"},
+    ("api.create_login_link", "POST"): {},
     ("api.endpoint_deliveries", "GET"): None,
     ("api.delete_endpoint", "DELETE"): None,
     ("api.deliver_again", "POST"): None,
@@ -93,7 +94,7 @@ def test_a_key_of_another_marketplace_gets_404_for_every_object(app: Flask, two)
     for endpoint, method, rule in api_routes(app):
         if (endpoint, method) not in BODIES:
             continue
-        external = "b-1" if endpoint.endswith("get_user") else "o-1"
+        external = "b-1" if endpoint.endswith(("get_user", "create_login_link")) else "o-1"
         path = re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m, e=external: str(values.get(m[1], e)), rule)
         body = BODIES[(endpoint, method)]
         answer = b.client.open(path, method=method, json=body, headers=b.headers())
