@@ -13,12 +13,7 @@ from sqlalchemy import and_, or_, select
 from dispute_engine import Action, FormInvalid
 from webapp.accounts.models import User
 from webapp.api.blueprint import bp, marketplace, scope
-from webapp.api.dispute_views import detail_out, evidence_out, summary_out
-from webapp.api.files import decode_files
-from webapp.api.idempotency import idempotent
-from webapp.api.orders import order_of
-from webapp.api.people import person
-from webapp.api.schemas import (
+from webapp.api.dispute_schemas import (
     DisputeDetailOut,
     DisputeOpenIn,
     DisputePage,
@@ -28,6 +23,11 @@ from webapp.api.schemas import (
     MessageCreated,
     MessageIn,
 )
+from webapp.api.dispute_views import detail_out, evidence_out, summary_out
+from webapp.api.files import decode_files
+from webapp.api.idempotency import idempotent
+from webapp.api.orders import order_of
+from webapp.api.people import person
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.dashboard.listing import batch_facts, settle_due

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from dispute_engine import Action, RefundStatus
 from webapp.api.blueprint import bp, marketplace, scope
+from webapp.api.dispute_schemas import RefundOut, RefundPaidIn
 from webapp.api.dispute_views import refund_out
 from webapp.api.idempotency import idempotent
-from webapp.api.schemas import RefundOut, RefundPaidIn
 from webapp.core import clock
 from webapp.core.extensions import db
 from webapp.core.refusals import Conflict, NotFound

@@ -6,7 +6,7 @@ from typing import Any
 
 from webapp.api.blueprint import bp, marketplace, scope
 from webapp.api.idempotency import idempotent
-from webapp.api.schemas import DeliveryList, DeliveryOut, EndpointCreated, EndpointIn, EndpointList
+from webapp.api.webhook_schemas import DeliveryList, DeliveryOut, EndpointCreated, EndpointIn, EndpointList
 from webapp.core import clock
 from webapp.webhooks.delivery import send_again
 from webapp.webhooks.endpoints import (
