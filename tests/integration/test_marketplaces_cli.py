@@ -55,3 +55,17 @@ def test_the_migration_gives_existing_users_and_orders_to_a_demo_marketplace(
             ).one()
         assert tuple(row) == ("Demo marketplace", "en")
         db.engine.dispose()
+
+
+def test_users_create_puts_a_mediator_in_the_named_marketplace(app: Flask, runner: Any):
+    runner.invoke(args=["marketplaces", "create", "Shop Three", "--policy", "dhgate"])
+    args = ["users", "create", "--role", "mediator", "--password", "long enough"]
+    created = runner.invoke(args=[*args, "mia@shop3.example", "--marketplace", "Shop Three"])
+    assert created.exit_code == 0, created.output
+    unknown = runner.invoke(args=[*args, "x@y.example", "--marketplace", "Nope"])
+    assert unknown.exit_code != 0 and "no marketplace named 'Nope'" in unknown.output
+    with app.app_context():
+        from webapp.accounts.models import User
+
+        mia = db.session.scalar(select(User).where(User.email == "mia@shop3.example"))
+        assert db.session.get_one(Marketplace, mia.marketplace_id).name == "Shop Three"

@@ -130,6 +130,8 @@ def _http_error(error: HTTPException) -> Any:
         return responses.handle_http_error(error)
     detail = error.description if error.description != type(error).description else ""
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    if error.code == 400 and not detail:
+        detail = "The request could not be read: send a JSON body with Content-Type: application/json."
     return problem(error.code, detail or (error.name + "."), headers=headers)
 
 

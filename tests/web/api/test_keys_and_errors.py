@@ -46,6 +46,10 @@ def test_unknown_api_paths_are_problems_and_pages_keep_their_error_page(client: 
     assert unknown.status_code == 404 and unknown.mimetype == "application/problem+json"
     wrong_method = client.delete("/api/v1/disputes", headers=api.headers())
     assert wrong_method.status_code == 405 and wrong_method.json["status"] == 405
+    garbled = client.post(
+        "/api/v1/disputes", data="{not json", content_type="application/json", headers=api.headers()
+    )
+    assert garbled.status_code == 400 and "JSON" in garbled.json["detail"]
     page = client.get("/no-such-page")
     assert page.status_code == 404 and page.mimetype == "text/html"
 
