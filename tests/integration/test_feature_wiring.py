@@ -40,4 +40,5 @@ def test_evidence_registers_its_job_and_the_clock_runs_every_duty_in_order(app: 
         "evidence item(s) queued",
         "overdue refund(s) found",
         "webhook(s) queued",
+        "idempotent answer(s) forgotten",
     ]

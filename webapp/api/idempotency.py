@@ -20,13 +20,16 @@ from werkzeug.wrappers import Response
 
 from webapp.api.problems import problem
 from webapp.core import clock
+from webapp.core.clock import clock_now
 from webapp.core.db import UTCDateTime
+from webapp.core.duties import every_minute
 from webapp.core.extensions import Model, db
 from webapp.core.refusals import Conflict
 
 HEADER = "Idempotency-Key"
 KEPT_FOR = timedelta(hours=24)
 KEY_MAX = 255
+FORGET_BATCH = 1000
 
 
 class IdempotentAnswer(Model):
@@ -43,6 +46,18 @@ class IdempotentAnswer(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     __table_args__ = (UniqueConstraint("marketplace_id", "key", name="uq_idempotent_answers_key"),)
+
+
+@every_minute(order=50, done="idempotent answer(s) forgotten")
+def forget_old_answers() -> int:
+    """Delete the answers kept longer than 24 h (a batch a minute); return how many."""
+    cutoff = clock_now(db.session) - KEPT_FOR
+    old = select(IdempotentAnswer.id).where(IdempotentAnswer.created_at <= cutoff).limit(FORGET_BATCH)
+    ids = list(db.session.scalars(old))
+    if ids:
+        db.session.execute(delete(IdempotentAnswer).where(IdempotentAnswer.id.in_(ids)))
+    db.session.commit()
+    return len(ids)
 
 
 def _fingerprint() -> str:

@@ -8,6 +8,8 @@ from api_helpers import Api, photo_b64
 from dispute_world import NOW
 
 from dispute_engine import Action, State
+from webapp.api.idempotency import forget_old_answers
+from webapp.core.clock import travel
 from webapp.core.extensions import db
 from webapp.disputes import negotiation
 from webapp.disputes.models import Dispute
@@ -119,6 +121,9 @@ def test_the_same_idempotency_key_and_body_answer_once_and_another_body_is_422(a
     assert len(api.get(f"/disputes/{dispute['id']}").json["thread"]) == 1
     other = api.post(path, {"author": "b-1", "body": "Hello again"}, key="k-1")
     assert other.status_code == 422 and other.json["type"].endswith("idempotency-key-reused")
+    travel(db.session, timedelta(hours=25))
+    assert forget_old_answers() == 1
+    assert api.post(path, {"author": "b-1", "body": "Hello again"}, key="k-1").status_code == 201
 
 
 def test_f1_a_refund_is_paid_once_with_the_marketplaces_reference(api: Api):
