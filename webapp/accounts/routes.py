@@ -43,7 +43,9 @@ def login() -> ResponseReturnValue:
 
     # Only people with a password log in here (those of a marketplace's API come by login link).
     email = normalise_email(form.email.data)
-    user = db.session.scalar(select(User).where(User.email == email, User.password_hash != "").limit(1))
+    user = db.session.scalar(
+        select(User).where(User.email == email, User.password_hash != "").order_by(User.id).limit(1)
+    )
     if user is None:
         check_password_hash(_DUMMY_HASH, form.password.data)
     if user is None or not user.check_password(form.password.data):

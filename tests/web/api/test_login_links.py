@@ -49,3 +49,10 @@ def test_a_link_is_only_for_a_party_of_the_dispute(api: Api):
     api.put("/users/b-2", {"role": "buyer", "name": "Other", "email": "b-2@shop.example"})
     refused = api.post("/users/b-2/login-links", {"dispute_id": dispute["id"]})
     assert refused.status_code == 422 and "dispute_id" in refused.json["errors"]
+
+
+def test_people_of_the_api_have_no_password_to_log_in_with(client, auth, api: Api):
+    api.put("/users/b-7", {"role": "buyer", "name": "Link Only", "email": "link@shop.example"})
+    refused = auth.login("link@shop.example", "")
+    assert refused.status_code == 400
+    assert auth.login("link@shop.example", "anything at all").status_code == 400
