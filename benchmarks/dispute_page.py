@@ -26,6 +26,7 @@ from webapp.core.extensions import db
 from webapp.disputes.models import Message
 from webapp.disputes.opening import open_dispute
 from webapp.history.record import record
+from webapp.marketplaces.models import demo_marketplace
 from webapp.orders.models import Order
 
 SIZES = (2, 100, 500)
@@ -70,6 +71,7 @@ def poll_url(page: str) -> str:
 def make_dispute(buyer: User, seller: User, number: str, messages: int, now: datetime) -> int:
     """An open, not-received dispute with `messages` thread messages and as many history events."""
     order = Order(
+        marketplace_id=buyer.marketplace_id,
         number=number,
         buyer_id=buyer.id,
         seller_id=seller.id,
@@ -122,8 +124,9 @@ def main() -> None:
     )
     with app.app_context():
         db.create_all()
-        buyer = User(email="b@example.com", name="B", role=Role.BUYER)
-        seller = User(email="s@example.com", name="S", role=Role.SELLER)
+        market = demo_marketplace().id
+        buyer = User(marketplace_id=market, email="b@example.com", name="B", role=Role.BUYER)
+        seller = User(marketplace_id=market, email="s@example.com", name="S", role=Role.SELLER)
         for user in (buyer, seller):
             user.set_password("benchmark")
             db.session.add(user)

@@ -107,6 +107,7 @@ def base_url(server_env: dict[str, str]) -> Iterator[str]:
     flask(server_env, "db", "upgrade")
     flask(server_env, "demo", "seed")
     port = _free_port()
+    server_env["PUBLIC_URL"] = f"http://127.0.0.1:{port}"  # links in emails and login links
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     # The server's log (requests and tracebacks) is kept beside the screenshots, for failures.
     with (ARTIFACTS / "server.log").open("w") as log:

@@ -27,6 +27,7 @@ from webapp import create_app
 from webapp.accounts.models import MembershipTier, Role, User
 from webapp.core.config import DEFAULT_BROKER_URL, database_url
 from webapp.core.extensions import db
+from webapp.marketplaces.models import Marketplace, demo_marketplace
 
 DEFAULT_PASSWORD = "correct horse battery"
 _emails = itertools.count(1)
@@ -219,7 +220,10 @@ def db_session(app: Flask) -> Iterator[scoped_session[Any]]:
 
 @pytest.fixture
 def make_user(db_session: scoped_session[Any]) -> Callable[..., User]:
-    """Factory: make_user(role="buyer", email=None, tier="regular", name=None, password=...)."""
+    """Factory: make_user(role="buyer", email=None, tier="regular", name=None, password=..., marketplace=...).
+
+    People belong to the demo marketplace unless another is given.
+    """
 
     def _make_user(
         role: Role | str = Role.BUYER,
@@ -227,10 +231,12 @@ def make_user(db_session: scoped_session[Any]) -> Callable[..., User]:
         tier: MembershipTier | str = MembershipTier.REGULAR,
         name: str | None = None,
         password: str = DEFAULT_PASSWORD,
+        marketplace: Marketplace | None = None,
     ) -> User:
         role = Role(role)
         number = next(_emails)
         user = User(
+            marketplace_id=(marketplace or demo_marketplace()).id,
             email=email or f"{role.value}{number}@example.com",
             name=name or f"{role.value.title()} {number}",
             role=role,

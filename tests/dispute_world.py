@@ -105,6 +105,7 @@ def make_order(
 ) -> Order:
     """An order of 45.00 + 5.00 shipping, dispatched 40 days before the run by default."""
     order = Order(
+        marketplace_id=buyer.marketplace_id,
         number=number,
         buyer_id=buyer.id,
         seller_id=seller.id,

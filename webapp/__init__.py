@@ -8,6 +8,7 @@ import os
 import sqlite3
 from typing import Any
 
+from apiflask import APIFlask
 from flask import Flask
 from sqlalchemy import event
 
@@ -20,11 +21,15 @@ BLUEPRINTS: list[str] = [
     "webapp.core.health:bp",
     "webapp.dashboard.home_page:bp",
     "webapp.accounts.routes:bp",
+    "webapp.accounts.link_routes:bp",
     "webapp.pages.orders:bp",
     "webapp.pages.dispute:bp",
+    "webapp.pages.listing:bp",
     "webapp.dashboard.queue_page:bp",
     "webapp.notifications.routes:bp",
     "webapp.evidence.routes:bp",
+    "webapp.webhooks.routes:bp",
+    "webapp.api.routes:bp",
 ]
 # Features that react to the dispute (domain events, facts, jobs, clock duties) without it importing them.
 FEATURE_HOOKS: list[str] = [
@@ -36,10 +41,14 @@ FEATURE_HOOKS: list[str] = [
     "webapp.evidence.sweep",
     "webapp.evidence.originals_in_flight",
     "webapp.notifications.delivery",
+    "webapp.settlement.overdue",
+    "webapp.webhooks.outbox",
+    "webapp.webhooks.delivery",
     "webapp.disputes.ticking",
 ]
 CLI_GROUPS: list[str] = [
     "webapp.core.clock:clock_cli",
+    "webapp.marketplaces.cli:marketplaces_cli",
     "webapp.accounts.cli:users_cli",
     "webapp.disputes.ticking:disputes_cli",
     "webapp.demo:demo_cli",
@@ -51,7 +60,17 @@ CLI_GROUPS: list[str] = [
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings from the environment, then `test_config` on top."""
-    app = Flask(__name__, instance_relative_config=True)
+    # APIFlask is a Flask that documents its API blueprint; the pages keep their own error pages
+    # (json_errors=False) and the OpenAPI document is served by the API itself (webapp.api.docs).
+    app = APIFlask(
+        __name__,
+        instance_relative_config=True,
+        title="Disputes API",
+        version="v1",
+        json_errors=False,
+        spec_path=None,
+        docs_path=None,
+    )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_env(app.instance_path))
     if test_config:
@@ -70,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
 
+    from webapp.api import routes as api
     from webapp.core import refusals, request_log, responses, security, wording
     from webapp.evidence.media_tools import warn_if_tools_missing
     from webapp.pages import refusal_pages
@@ -80,6 +100,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     refusals.register(app)
     refusal_pages.register(app)
     security.register(app)
+    api.register(app)
     warn_if_tools_missing(app)
     # RUN_CLOCK_THREAD is read by the server's entry point (webapp/serve.py), never here:
     # every `flask` command builds the app too, and must not tick beside `flask disputes tick`.

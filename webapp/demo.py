@@ -36,6 +36,7 @@ from webapp.disputes.pipeline import perform, settle_due_deadlines
 from webapp.disputes.steps import ActionContext, Done
 from webapp.evidence import locker
 from webapp.evidence.attachments import UploadedFiles, fingerprint
+from webapp.marketplaces.models import demo_marketplace
 from webapp.mediation import services as mediation
 from webapp.orders.models import Order
 
@@ -50,10 +51,15 @@ demo_cli = AppGroup("demo", help="Demo data.")
 
 def _people() -> dict[str, User]:
     users = {}
+    marketplace = demo_marketplace()
     for email, name, role, tier in PEOPLE:
-        user = db.session.scalar(select(User).where(User.email == email))
+        user = db.session.scalar(
+            select(User).where(User.email == email, User.marketplace_id == marketplace.id)
+        )
         if user is None:
-            user = User(email=email, name=name, role=role, membership_tier=tier)
+            user = User(
+                marketplace_id=marketplace.id, email=email, name=name, role=role, membership_tier=tier
+            )
             user.set_password(PASSWORD)
             db.session.add(user)
         users[email.split("@")[0]] = user
@@ -110,6 +116,7 @@ def _order(
     if order is not None:
         return order
     order = Order(
+        marketplace_id=buyer.marketplace_id,
         number=number,
         buyer_id=buyer.id,
         seller_id=seller.id,

@@ -18,8 +18,12 @@ def test_a_closing_starts_the_money_and_ends_the_mediators_business(app: Flask):
     assert names(subscribers(DisputeClosed)) == {
         "webapp.mediation.reactions.end_mediation_business",
         "webapp.settlement.reactions.start_settlement",
+        "webapp.webhooks.outbox._closed",
     }
-    assert names(subscribers(DisputeEscalated)) == {"webapp.mediation.reactions.close_requests_on_escalation"}
+    assert names(subscribers(DisputeEscalated)) == {
+        "webapp.mediation.reactions.close_requests_on_escalation",
+        "webapp.webhooks.outbox._escalated",
+    }
     assert names(subscribers(ReturnClockRan)) == {"webapp.settlement.reactions.follow_return_clock"}
 
 
@@ -29,8 +33,12 @@ def test_the_engines_facts_come_from_mediation_and_settlement(app: Flask):
 
 def test_evidence_registers_its_job_and_the_clock_runs_every_duty_in_order(app: Flask):
     assert JOBS["evidence.process"].__module__ == "webapp.evidence.processing"
+    assert JOBS["webhooks.deliver"].__module__ == "webapp.webhooks.delivery"
     assert [duty.done for duty in duties()] == [
         "deadline(s) acted",
         "email(s) sent",
         "evidence item(s) queued",
+        "overdue refund(s) found",
+        "webhook(s) queued",
+        "idempotent answer(s) forgotten",
     ]

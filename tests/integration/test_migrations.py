@@ -22,6 +22,7 @@ from webapp.accounts.models import Role, User
 from webapp.core.extensions import db
 from webapp.disputes import negotiation
 from webapp.history.models import Event
+from webapp.marketplaces.models import demo_marketplace
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 
@@ -67,8 +68,10 @@ HISTORY_CHAIN = "88db93df145b"
 
 
 def _a_dispute_with_history() -> int:
+    marketplace_id = demo_marketplace().id
     people = [
-        User(email=f"{role}@example.com", name=role.title(), role=Role(role)) for role in ("buyer", "seller")
+        User(marketplace_id=marketplace_id, email=f"{role}@example.com", name=role.title(), role=Role(role))
+        for role in ("buyer", "seller")
     ]
     for person in people:
         person.set_password("correct horse battery")

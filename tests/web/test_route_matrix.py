@@ -6,11 +6,15 @@ held by one mediator who proposed a decision, and a second dispute between two o
 
 A visitor let in may still be refused by the rules (409) or a form (400, 422), never with 401, 403,
 404 or a 500. Everyone else gets 403 or 404, and an anonymous visitor the login page: never a page
-with someone else's data.
+with someone else's data. People of another marketplace get 404 for every object of this one, as if
+it did not exist (403 only from pages for staff, before any object is looked at).
+
+The API (`api.*`) has its own matrix of keys and marketplaces: tests/web/api/test_tenant_isolation.py.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +22,7 @@ from typing import Any
 import pytest
 from dispute_world import World, ago, make_order
 from flask import Flask
+from PIL import Image
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
@@ -30,14 +35,20 @@ from webapp.disputes.models import Message
 from webapp.disputes.ticking import tick
 from webapp.evidence.models import EvidenceItem
 from webapp.history.models import Notification
+from webapp.marketplaces.models import Marketplace
 from webapp.mediation import services as mediation
+from webapp.orders.listing import PhotoUpload, take_snapshot
 from webapp.pages.actions import ACTIONS
 from webapp.pages.dispute_context import PARTS
+from webapp.webhooks.endpoints import add_endpoint
+from webapp.webhooks.models import WebhookDelivery
 
 ANON, BUYER, SELLER = "anonymous", "buyer", "seller"
 OTHER_BUYER, OTHER_SELLER = "other_buyer", "other_seller"  # the parties of another dispute
 MEDIATOR, UNASSIGNED, LEAD = "mediator", "unassigned_mediator", "lead_mediator"  # holder; two who do not hold
-VISITORS = (ANON, BUYER, SELLER, OTHER_BUYER, OTHER_SELLER, MEDIATOR, UNASSIGNED, LEAD)
+ELSEWHERE_BUYER, ELSEWHERE_MEDIATOR = "buyer_of_another_marketplace", "mediator_of_another_marketplace"
+ELSEWHERE = frozenset({ELSEWHERE_BUYER, ELSEWHERE_MEDIATOR})
+VISITORS = (ANON, BUYER, SELLER, OTHER_BUYER, OTHER_SELLER, MEDIATOR, UNASSIGNED, LEAD, *sorted(ELSEWHERE))
 
 EVERYONE = frozenset(VISITORS)
 SIGNED_IN = EVERYONE - {ANON}
@@ -62,7 +73,11 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("notifications.mark_all_read", "POST"): SIGNED_IN,
     ("notifications.outbox", "GET"): SIGNED_IN,
     ("notifications.mark_read", "POST"): frozenset({BUYER}),  # the buyer's notification
-    ("mediation.queue", "GET"): MEDIATORS,
+    ("mediation.queue", "GET"): MEDIATORS | {ELSEWHERE_MEDIATOR},  # each sees their marketplace's queue
+    ("webhooks.index", "GET"): MEDIATORS | {ELSEWHERE_MEDIATOR},  # each sees their marketplace's endpoints
+    ("webhooks.again", "POST"): MEDIATORS,  # a delivery of this marketplace
+    ("login_links.follow", "GET"): EVERYONE,  # an unknown or used link is a page that says so
+    ("listing.photo", "GET"): READERS,
     # The dispute's order, which its buyer may not open a second dispute on (O1: 409).
     ("orders.new_dispute", "GET"): frozenset({BUYER}),
     ("orders.dispute_reasons", "GET"): frozenset({BUYER}),
@@ -107,6 +122,17 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("disputes.act:reassign-case", "POST"): frozenset({LEAD}),
 }
 
+# Pages for staff refuse other people (403) before looking at any object.
+STAFF_PAGES = {"mediation.queue", "webhooks.index", "webhooks.again"}
+LISTING = {
+    "title": "Blue teapot",
+    "description": "Porcelain, 1 litre.",
+    "attributes": {"colour": "blue"},
+    "price": "34.50",
+    "shipping": "0.00",
+    "currency": "USD",
+}
+
 # Routes whose last variable says what they do: one case per value.
 EXPANDED = {
     "disputes.act": ("name", tuple(ACTIONS)),
@@ -118,7 +144,14 @@ IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 def _rules() -> list[Rule]:
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    return list(app.url_map.iter_rules())
+    return [rule for rule in app.url_map.iter_rules() if not rule.endpoint.startswith("api.")]
+
+
+def png_bytes() -> bytes:
+    """A small real photo for the listing."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(out, "PNG")
+    return out.getvalue()
 
 
 def cases() -> Iterator[tuple[str, str, Rule, dict[str, str]]]:
@@ -152,6 +185,8 @@ class Matrix:
 
 @pytest.fixture
 def matrix(world: World, make_user) -> Matrix:
+    add_endpoint(world.buyer.marketplace_id, "http://127.0.0.1:9/hooks", None, ago(10))
+    take_snapshot(world.order.id, LISTING, [PhotoUpload("teapot.png", io.BytesIO(png_bytes()))], ago(10))
     dispute = world.open(ago(9))
     world.act(
         world.seller, dispute, Action.REJECT_REQUEST, ago(8.5), lambda c: negotiation.reject_request(c, {})
@@ -181,7 +216,12 @@ def matrix(world: World, make_user) -> Matrix:
     notification = db.session.scalars(
         select(Notification).where(Notification.user_id == world.buyer.id)
     ).first()
+    elsewhere = Marketplace(name="Another marketplace", policy="dhgate")
+    db.session.add(elsewhere)
+    db.session.flush()
     people = {
+        ELSEWHERE_BUYER: make_user("buyer", marketplace=elsewhere),
+        ELSEWHERE_MEDIATOR: make_user("mediator", marketplace=elsewhere),
         ANON: None,
         BUYER: world.buyer,
         SELLER: world.seller,
@@ -199,6 +239,9 @@ def matrix(world: World, make_user) -> Matrix:
         "notification_id": notification.id,
         "field": "amount",
         "filename": "css/app.css",
+        "position": 1,
+        "token": "no-such-link",
+        "delivery_id": db.session.scalar(select(WebhookDelivery.id)),
     }
     db.session.commit()
     return Matrix(people, values)
@@ -221,12 +264,14 @@ def _visit(auth, client, person: User | None, method: str, url: str, htmx: bool)
 NOT_READY_IS_AN_ANSWER = 503
 
 
-def _fits(visitor: str, let_in: frozenset[str], status: int, location: str) -> bool:
+def _fits(visitor: str, key: str, let_in: frozenset[str], status: int, location: str) -> bool:
     if visitor in let_in:
         answered = status < 500 or (let_in is PUBLIC_PROBE and status == NOT_READY_IS_AN_ANSWER)
         return answered and status not in (401, 403, 404)
     if visitor == ANON:
         return status in (204, 302, 303) and location.startswith("/login")
+    if visitor in ELSEWHERE:
+        return status == (403 if visitor == ELSEWHERE_BUYER and key in STAFF_PAGES else 404)
     return status in (403, 404)
 
 
@@ -248,5 +293,5 @@ def test_each_visitor_gets_in_only_where_the_access_data_lets_them(
         for htmx in ((False, True) if method == "GET" else (False,))
     ]
     answers = {(v, h): _visit(auth, client, matrix.people[v], method, url, h) for v, h in visits}
-    wrong = {visit: answer for visit, answer in answers.items() if not _fits(visit[0], let_in, *answer)}
+    wrong = {visit: answer for visit, answer in answers.items() if not _fits(visit[0], key, let_in, *answer)}
     assert wrong == {}, f"{method} {url}: {wrong}; every answer: {answers}"

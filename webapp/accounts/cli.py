@@ -10,6 +10,7 @@ from sqlalchemy import select
 from webapp.accounts.models import MembershipTier, Role, User, normalise_email
 from webapp.core import clock
 from webapp.core.extensions import db
+from webapp.marketplaces.models import DEMO_NAME, demo_marketplace, marketplace_named
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -48,14 +49,23 @@ def _user(email: str) -> User:
     default=MembershipTier.REGULAR.value,
     show_default=True,
 )
+@click.option(
+    "--marketplace", default=DEMO_NAME, show_default=True, help="The marketplace the person belongs to."
+)
 @click.password_option(help="Password (prompted, hidden, when not given).")
-def create_command(email: str, role: str, name: str | None, tier: str, password: str) -> None:
+def create_command(
+    email: str, role: str, name: str | None, tier: str, marketplace: str, password: str
+) -> None:
     """Create a user who can log in with EMAIL."""
     email = _check_email(email)
+    owner = demo_marketplace() if marketplace == DEMO_NAME else marketplace_named(marketplace)
+    if owner is None:
+        raise click.ClickException(f"There is no marketplace named {marketplace!r}.")
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise click.ClickException(f"A user with email {email} already exists.")
     _check_password(password)
     user = User(
+        marketplace_id=owner.id,
         email=email,
         name=(name or email.split("@", 1)[0]).strip(),
         role=Role(role),

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from webapp.accounts.models import MembershipTier, Role, User
 from webapp.core.extensions import db
+from webapp.marketplaces.models import DEMO_NAME, marketplace_named
 
 PASSWORD = "demo-password"
 PEOPLE = [
@@ -30,7 +31,12 @@ def demo_accounts() -> list[tuple[str, str]]:
     if current_app.config.get("APP_ENV") == "production":
         return []
     emails = [email for email, *_ in PEOPLE]
-    found = db.session.scalar(select(func.count(User.id)).where(User.email.in_(emails)))
+    demo = marketplace_named(DEMO_NAME)
+    if demo is None:
+        return []
+    found = db.session.scalar(
+        select(func.count(User.id)).where(User.email.in_(emails), User.marketplace_id == demo.id)
+    )
     if found != len(PEOPLE):
         return []
     return [

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import String, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -40,17 +40,27 @@ class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    marketplace_id: Mapped[int] = mapped_column(ForeignKey("marketplaces.id"), index=True)
+    # The marketplace's own id for this person (set by its API); unique within the marketplace.
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(string_enum(Role))
     membership_tier: Mapped[MembershipTier] = mapped_column(
         string_enum(MembershipTier), default=MembershipTier.REGULAR
     )
+    locale: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # Every session carries the generation it was made in (see get_id); bumping it ends them all.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # One email per marketplace: another marketplace may have the same person as its own user.
+    __table_args__ = (
+        UniqueConstraint("marketplace_id", "email", name="uq_users_marketplace_email"),
+        UniqueConstraint("marketplace_id", "external_id", name="uq_users_marketplace_external_id"),
+    )
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
@@ -68,8 +78,8 @@ class User(UserMixin, Model):
         self.end_sessions()
 
     def check_password(self, password: str) -> bool:
-        """True when `password` matches the stored hash."""
-        return check_password_hash(self.password_hash, password)
+        """True when `password` matches the stored hash (never for people who log in by link only)."""
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     def end_sessions(self) -> None:
         """End every session of this user, on every device (logout, new password, disabling)."""

@@ -56,7 +56,11 @@ def login() -> ResponseReturnValue:
         status = 400 if request.method == "POST" else 200
         return _login_page(form), status
 
-    user = db.session.scalar(select(User).where(User.email == normalise_email(form.email.data)))
+    # Only people with a password log in here (those of a marketplace's API come by login link).
+    email = normalise_email(form.email.data)
+    user = db.session.scalar(
+        select(User).where(User.email == email, User.password_hash != "").order_by(User.id).limit(1)
+    )
     if user is None:
         check_password_hash(_DUMMY_HASH, form.password.data)
     if user is None or not user.check_password(form.password.data):

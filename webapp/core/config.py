@@ -130,6 +130,10 @@ def from_env(instance_path: str, environ: Mapping[str, str] | None = None) -> di
         "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT") or 10),
         # Notifications older than this are never emailed (no flood when mail is switched on late).
         "MAIL_MAX_AGE_DAYS": float(env.get("MAIL_MAX_AGE_DAYS") or 7),
+        # The marketplace API: requests a minute per API key (0: no limit), and the error schemas.
+        "API_RATE_LIMIT": int(env.get("API_RATE_LIMIT") or 600),
+        # Webhooks: how long a receiver may take to answer one delivery.
+        "WEBHOOK_TIMEOUT_SECONDS": float(env.get("WEBHOOK_TIMEOUT_SECONDS") or 10),
         # The address emails link to.
         "PUBLIC_URL": (env.get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
         **security_settings(env, production),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, cast
 
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter
@@ -20,6 +20,7 @@ from flask_login import current_user
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 limiter = Limiter(key_func=get_remote_address)
 
@@ -106,5 +107,31 @@ def per_person(
 
     def decorate(view: Callable[P, R]) -> Callable[P, R]:
         return route_limit(view)
+
+    return decorate
+
+
+def per_credential(
+    setting: str, credential: Callable[[], str | None], refused: Callable[[int], str]
+) -> Callable[[T], T]:
+    """Limit requests per credential (an API key id) to `setting` a minute (0: no limit).
+
+    Only answers other than 401 count, so a request naming someone else's key without its secret cannot
+    use up that key's allowance.
+    """
+
+    def limit() -> int:
+        return int(current_app.config[setting])
+
+    route_limit = limiter.limit(
+        lambda: f"{max(limit(), 1)} per minute",
+        key_func=lambda: f"credential:{credential()}",
+        exempt_when=lambda: limit() <= 0 or not credential(),
+        deduct_when=lambda response: response.status_code != 401,
+        error_message=lambda: refused(limit()),
+    )
+
+    def decorate(target: T) -> T:
+        return cast(T, route_limit(target))  # type: ignore[call-overload]
 
     return decorate

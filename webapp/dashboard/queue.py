@@ -139,15 +139,14 @@ def _names(user_ids: set[int | None]) -> dict[int | None, str]:
     return {user_id: name for user_id, name in rows}
 
 
-def mediator_queue(filters: QueueFilters, now: datetime, me: int) -> Queue:
-    """Escalated disputes matching the filters, ordered by mediator_due_at (M8), with M1 counts.
-
-    `me` is the mediator looking, for the "mine" filter.
-    """
-    settle_due(now)
-    criteria: list[ColumnElement[bool]] = [Dispute.state == State.ESCALATED]
+def mediator_queue(filters: QueueFilters, now: datetime, me: User) -> Queue:
+    """The marketplace's escalated disputes matching the filters, ordered by mediator_due_at (M8),
+    with M1 counts; a mediator never sees another marketplace's. `me` is the mediator looking."""
+    ours = Dispute.order_id.in_(select(Order.id).where(Order.marketplace_id == me.marketplace_id))
+    settle_due(now, ours)
+    criteria: list[ColumnElement[bool]] = [Dispute.state == State.ESCALATED, ours]
     if filters.holder == "mine":
-        criteria.append(Dispute.mediator_id == me)
+        criteria.append(Dispute.mediator_id == me.id)
     elif filters.holder == "unassigned":
         criteria.append(Dispute.mediator_id.is_(None))
     if filters.policy:

@@ -31,7 +31,7 @@ def queue() -> Response:
     return htmx.render_partial_or_page(
         "dashboard/_queue_results.html",
         "mediation/queue.html",
-        queue=mediator_queue(filters, now, current_user.id),
+        queue=mediator_queue(filters, now, current_user),
         filters=filters,
         policies=policy_choices(),
         tiers=TIER_CHOICES,

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from dispute_engine import Closing, EffectKind, Step
@@ -42,6 +43,27 @@ class ReturnClockRan:
 
     dispute: Dispute
     effect: EffectKind
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RefundDue:
+    """Settlement owes the buyer money now (F1): the marketplace is to pay it."""
+
+    dispute: Dispute
+    refund_id: int
+    amount: Decimal
+    currency: str
+    due_at: datetime
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RefundOverdue:
+    """A refund passed its due date unpaid (F1, F3)."""
+
+    dispute: Dispute
+    refund_id: int
     at: datetime
 
 

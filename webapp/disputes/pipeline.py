@@ -55,7 +55,9 @@ def _what_changed(dispute: Dispute) -> str:
 def actor_for(user: User, dispute: Dispute) -> Actor | None:
     """The user's part in this dispute, or None if it is none of their business (E4)."""
     order = dispute.order
-    return role_in(user, order.buyer_id, order.seller_id, dispute.escalated_at is not None)
+    return role_in(
+        user, order.buyer_id, order.seller_id, dispute.escalated_at is not None, order.marketplace_id
+    )
 
 
 def lock_dispute(dispute_id: int) -> Dispute | None:

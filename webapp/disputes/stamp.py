@@ -40,13 +40,16 @@ class Stamp:
         return not due and (self.version, self.activity) == (seen.version, seen.activity)
 
 
-def role_in(user: User, buyer_id: int, seller_id: int, escalated: bool) -> Actor | None:
-    """The user's part in a dispute, or None if it is none of their business (E4)."""
+def role_in(user: User, buyer_id: int, seller_id: int, escalated: bool, marketplace_id: int) -> Actor | None:
+    """The user's part in a dispute, or None if it is none of their business (E4).
+
+    A mediator sees only the escalated disputes of the marketplace they work for.
+    """
     if user.id == buyer_id:
         return Actor.BUYER
     if user.id == seller_id:
         return Actor.SELLER
-    if user.is_mediator and escalated:
+    if user.is_mediator and escalated and user.marketplace_id == marketplace_id:
         return Actor.MEDIATOR
     return None
 
@@ -62,12 +65,15 @@ def page_stamp(user: User, dispute_id: int) -> Stamp | None:
             Dispute.escalated_at,
             Order.buyer_id,
             Order.seller_id,
+            Order.marketplace_id,
             clock.offset_column().label("clock_offset"),
         )
         .join(Order, Order.id == Dispute.order_id)
         .where(Dispute.id == dispute_id)
     ).one_or_none()
     clock.use_offset(row.clock_offset if row else None)  # the app clock came along: now() reads nothing
-    if row is None or role_in(user, row.buyer_id, row.seller_id, row.escalated_at is not None) is None:
+    if row is None:
+        return None
+    if role_in(user, row.buyer_id, row.seller_id, row.escalated_at is not None, row.marketplace_id) is None:
         return None
     return Stamp(row.version, row.activity, row.next_deadline_at)

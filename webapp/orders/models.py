@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispute_engine import DEFAULT_POLICY, OrderFacts
@@ -23,7 +23,10 @@ class Order(Model):
     __tablename__ = "orders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(32), unique=True)
+    marketplace_id: Mapped[int] = mapped_column(ForeignKey("marketplaces.id"), index=True)
+    # The marketplace's own id for the order (set by its API); unique within the marketplace.
+    external_id: Mapped[str | None] = mapped_column(String(32))
+    number: Mapped[str] = mapped_column(String(32))
     buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     seller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     item_title: Mapped[str] = mapped_column(String(200))
@@ -37,6 +40,11 @@ class Order(Model):
     protection_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     receipt_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     policy: Mapped[str] = mapped_column(String(40), default=DEFAULT_POLICY)
+
+    __table_args__ = (
+        UniqueConstraint("marketplace_id", "number", name="uq_orders_marketplace_number"),
+        UniqueConstraint("marketplace_id", "external_id", name="uq_orders_marketplace_external_id"),
+    )
 
     buyer: Mapped[User] = relationship(foreign_keys=[buyer_id], lazy="joined")
     seller: Mapped[User] = relationship(foreign_keys=[seller_id], lazy="joined")

@@ -32,6 +32,7 @@ from webapp.evidence.views import evidence_context, shown_items
 from webapp.history.models import Event
 from webapp.mediation.facts import current_decision, open_requests
 from webapp.mediation.records import party_records
+from webapp.orders.listing import snapshot_of
 from webapp.settlement.facts import active_refund, active_return
 
 # The parts of the page that refresh themselves; an action re-renders them all (not the thread,
@@ -115,6 +116,10 @@ def _settlement(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]
     return {"refund": active_refund(dispute), "return_": active_return(dispute)}
 
 
+def _listing(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+    return {"listing": snapshot_of(dispute.order_id)}
+
+
 def _case_file(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
     return {"records": party_records(dispute, now) if actor is Actor.MEDIATOR else None}
 
@@ -128,6 +133,7 @@ EXTRAS: dict[str, Extra] = {
     "mediation": _mediation,
     "settlement": _settlement,
     "case-file": _case_file,
+    "listing": _listing,
 }
 # What each part shows beyond the base: a part builds only these (the thread and the mediator's
 # tools count the evidence; pins are marked in the thread).
@@ -142,6 +148,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "history": ("history",),
     "thread": ("thread", "evidence"),
     "case-file": ("case-file",),
+    "listing": ("listing",),  # what was promised: shown whole, never refreshed (it never changes)
 }
 
 

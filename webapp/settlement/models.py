@@ -26,6 +26,9 @@ class Refund(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when it was found unpaid past due
+    # The marketplace's own reference for the payment, when it paid through the API.
+    payment_reference: Mapped[str | None] = mapped_column(String(120))
 
 
 class ReturnShipment(Model):

@@ -20,6 +20,7 @@ from dispute_engine import (
 )
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
+from webapp.disputes.events import RefundDue, publish
 from webapp.disputes.steps import ActionContext, Done
 from webapp.settlement.models import Refund, ReturnShipment
 
@@ -68,6 +69,8 @@ def create_refund(dispute: Dispute, amount: Decimal, *, at: datetime) -> Refund 
         due_at=add_days(at, policy.refund_due_days),
     )
     db.session.add(refund)
+    db.session.flush()
+    publish(RefundDue(dispute, refund.id, refund.amount, refund.currency, refund.due_at, at))
     return refund
 
 
@@ -145,8 +148,8 @@ def lapse_return(dispute: Dispute, *, at: datetime) -> None:
     shipment.settled_at = at
 
 
-def mark_refunded(ctx: ActionContext) -> Done:
-    """The refund was paid (F1)."""
+def mark_refunded(ctx: ActionContext, payment_reference: str | None = None) -> Done:
+    """The refund was paid (F1), with the marketplace's payment reference when it says so."""
     refund = db.session.scalar(
         select(Refund).where(Refund.dispute_id == ctx.dispute.id, Refund.status == RefundStatus.PENDING)
     )
@@ -154,5 +157,7 @@ def mark_refunded(ctx: ActionContext) -> Done:
         raise RuleViolation("F1", "There is no pending refund on this dispute.")
     refund.status = RefundStatus.REFUNDED
     refund.refunded_at = ctx.now
+    refund.payment_reference = payment_reference
     amount = format_money(refund.amount, refund.currency)
-    return Done("refunded", f"Refund of {amount} marked as paid.", result=refund)
+    said = f" (payment {payment_reference})" if payment_reference else ""
+    return Done("refunded", f"Refund of {amount} marked as paid{said}.", result=refund)

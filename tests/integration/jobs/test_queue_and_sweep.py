@@ -133,7 +133,7 @@ def test_the_clock_tick_also_sweeps(runner, add_item):
 
     result = runner.invoke(args=["disputes", "tick"])
 
-    assert "1 evidence item(s) queued." in result.output
+    assert "1 evidence item(s) queued" in result.output
     assert fresh(item.id).status is READY
 
 

@@ -1,0 +1,26 @@
+"""Where a one-click login link lands: the person is logged in and goes to their dispute or home."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect
+from flask_login import login_user, logout_user
+from werkzeug.wrappers import Response
+
+from webapp.accounts.login_links import use_link
+from webapp.core import clock
+
+bp = Blueprint("login_links", __name__)
+
+SPENT = "This login link was used already or has expired. Go back to the marketplace for a new one."
+
+
+@bp.get("/login/link/<token>")
+def follow(token: str) -> Response:
+    """Log in with a link (valid 5 minutes, once), then land where the marketplace asked."""
+    found = use_link(token[:100], clock.now())
+    if found is None:
+        abort(410, description=SPENT)
+    user, next_path = found
+    logout_user()  # whoever was logged in in this browser before
+    login_user(user)
+    return redirect(next_path, code=303)
