@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect
-from flask_login import login_user, logout_user
+from flask_login import login_user
 from werkzeug.wrappers import Response
 
 from webapp.accounts.login_links import use_link
+from webapp.accounts.routes import DISABLED, start_new_session
 from webapp.core import clock
 
 bp = Blueprint("login_links", __name__)
@@ -21,6 +22,8 @@ def follow(token: str) -> Response:
     if found is None:
         abort(410, description=SPENT)
     user, next_path = found
-    logout_user()  # whoever was logged in in this browser before
+    if not user.is_active:
+        abort(403, description=DISABLED)
+    start_new_session()  # whoever was logged in here before, and their CSRF token, are gone
     login_user(user)
     return redirect(next_path, code=303)

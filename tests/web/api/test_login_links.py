@@ -8,7 +8,8 @@ from api_helpers import Api
 from sqlalchemy import select
 
 from webapp.accounts.login_links import LoginLink
-from webapp.core.clock import travel
+from webapp.accounts.models import User
+from webapp.core.clock import real_now, travel
 from webapp.core.extensions import db
 
 
@@ -56,3 +57,27 @@ def test_people_of_the_api_have_no_password_to_log_in_with(client, auth, api: Ap
     refused = auth.login("link@shop.example", "")
     assert refused.status_code == 400
     assert auth.login("link@shop.example", "anything at all").status_code == 400
+
+
+def test_a_link_starts_a_new_session_so_what_the_browser_held_before_is_gone(client, api: Api):
+    api.people_and_order()
+    with client.session_transaction() as session:
+        session["csrf_token"] = "planted-before-the-link"
+        session["_user_id"] = "999:0"
+    made = api.post("/users/b-1/login-links", {})
+    assert client.get("/" + path_of(made.json["url"])).status_code == 303
+    with client.session_transaction() as session:
+        assert session.get("csrf_token") != "planted-before-the-link"
+        buyer = db.session.scalar(select(User).where(User.external_id == "b-1"))
+        assert session["_user_id"] == buyer.get_id()
+
+
+def test_a_disabled_account_cannot_log_in_by_link(client, api: Api):
+    api.people_and_order()
+    made = api.post("/users/b-1/login-links", {})
+    buyer = db.session.scalar(select(User).where(User.external_id == "b-1"))
+    buyer.disable(real_now())
+    db.session.commit()
+    refused = client.get("/" + path_of(made.json["url"]))
+    assert refused.status_code == 403 and "disabled" in refused.get_data(as_text=True)
+    assert client.get("/").headers["Location"].startswith("/login")  # still logged out
