@@ -63,6 +63,7 @@ def test_m5_escalation_a_proposed_and_an_agreed_decision_are_each_told(hooked: W
     reject = Action.REJECT_REQUEST
     hooked.act(hooked.seller, dispute, reject, ago(5.5), lambda c: negotiation.reject_request(c, {}))
     hooked.act(hooked.buyer, dispute, Action.ESCALATE, NOW - timedelta(hours=2), lifecycle.escalate_by_hand)
+    hooked.take(dispute, NOW - timedelta(hours=1.5))
     hooked.act(
         hooked.mediator,
         dispute,
@@ -82,6 +83,7 @@ def test_m5_escalation_a_proposed_and_an_agreed_decision_are_each_told(hooked: W
         )
     assert events()[2:] == [
         "dispute.escalated",
+        "dispute.updated",  # a mediator took the case
         "dispute.updated",
         "decision.proposed",
         "dispute.updated",
