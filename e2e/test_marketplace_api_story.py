@@ -24,6 +24,7 @@ from actions import (
     reject_request,
     section,
     show_again,
+    take_case,
     travel,
 )
 from conftest import flask
@@ -117,6 +118,7 @@ def test_o4_s3_n1_m4_m5_f1_a_marketplace_runs_a_dispute_through_the_api_and_webh
     mediator = as_user("mediator@example.com")
     mediator.goto(seller.url)
     expect(section(mediator, "What was promised")).to_contain_text("blue")
+    take_case(mediator)
     solutions = [
         ("Refund only", "20.00", "Keep the teapot"),
         ("Return goods and refund", "50.00", "Send it back"),
