@@ -15,6 +15,7 @@ from media.keys import (
     safe_download_name,
 )
 from media.local_disk import LocalDiskStorage
+from media.receiving import Guard, ReceivedFile
 from media.s3 import S3Storage
 from media.storage import (
     MAX_URL_EXPIRY,
@@ -32,6 +33,7 @@ __all__ = [
     "MAX_URL_EXPIRY",
     "VARIANTS",
     "Disposition",
+    "Guard",
     "HashingReader",
     "InvalidKey",
     "LocalDiskStorage",
@@ -41,6 +43,7 @@ __all__ = [
     "MediaToolMissing",
     "ObjectExists",
     "ObjectNotFound",
+    "ReceivedFile",
     "S3Storage",
     "Storage",
     "StorageError",

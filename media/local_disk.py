@@ -8,8 +8,8 @@ import uuid
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from media.hashing import HashingReader, copy_stream
 from media.keys import check_key, content_disposition
+from media.receiving import Guard, ReceivedFile
 from media.scratch import Scratch
 from media.storage import (
     Disposition,
@@ -18,13 +18,16 @@ from media.storage import (
     ObjectNotFound,
     StorageError,
     StoredObject,
+    TooLarge,
     check_content_type,
     check_expiry,
+    check_max_bytes,
 )
 
 READ_ONLY = 0o444
-# Uploads are staged here, on the same filesystem as the objects, so that the final
-# os.link() is atomic. Keys cannot start with a dot, so this never collides with one.
+# Uploads are received and staged here, on the same filesystem as the objects, so that the
+# final os.link() is atomic and copies nothing. Keys cannot start with a dot, so this never
+# collides with one.
 STAGING_DIR = ".staging"
 
 
@@ -48,6 +51,10 @@ class LocalDiskStorage:
             raise InvalidKey(f"key escapes the storage root: {key!r}")
         return path
 
+    def receive(self, guard: Guard | None = None) -> ReceivedFile:
+        """A file to write an upload into, in the staging folder, ready to be linked into place by `put`."""
+        return ReceivedFile(self._staging.hold(uuid.uuid4().hex), guard)
+
     def put(
         self,
         key: str,
@@ -56,30 +63,37 @@ class LocalDiskStorage:
         content_type: str,
         max_bytes: int | None = None,
     ) -> StoredObject:
-        """Stream into a staged file, then link it into place without ever overwriting."""
+        """Link a file received here into place, or stage the stream first; never overwrite."""
         path = self.path_for(key)
         check_content_type(content_type)
-        reader = HashingReader(stream, max_bytes=max_bytes)
+        check_max_bytes(max_bytes)
         if self.exists(key):
             raise ObjectExists(key)
-        with self._staging.folder(uuid.uuid4().hex) as staging:
-            tmp_name = staging / "upload"
-            with open(tmp_name, "xb") as tmp:
-                copy_stream(reader, tmp)
-                tmp.flush()
-                os.fsync(tmp.fileno())
-                os.fchmod(tmp.fileno(), READ_ONLY)
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except (FileExistsError, NotADirectoryError):
-                raise StorageError(f"an object stands where a folder of {key!r} goes") from None
-            try:
-                # link() fails if the target exists, unlike rename(), which would clobber.
-                os.link(tmp_name, path)
-            except FileExistsError:
-                raise ObjectExists(key) from None
-            _fsync_dir(path.parent)
-        return StoredObject(key, reader.size, reader.hexdigest(), content_type)
+        if isinstance(stream, ReceivedFile) and stream.path.parent.parent == self._staging.root:
+            return self._link(key, path, stream, content_type, max_bytes)
+        with self.receive() as staged:
+            staged.copy_from(stream, max_bytes)
+            return self._link(key, path, staged, content_type, max_bytes)
+
+    def _link(
+        self, key: str, path: Path, received: ReceivedFile, content_type: str, max_bytes: int | None
+    ) -> StoredObject:
+        """Make the staged file durable and read-only, then link it under its key: no copy."""
+        if max_bytes is not None and received.size > max_bytes:
+            raise TooLarge(max_bytes)
+        received.sync()
+        os.fchmod(received.fileno(), READ_ONLY)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise StorageError(f"an object stands where a folder of {key!r} goes") from None
+        try:
+            # link() fails if the target exists, unlike rename(), which would clobber.
+            os.link(received.path, path)
+        except FileExistsError:
+            raise ObjectExists(key) from None
+        _fsync_dir(path.parent)
+        return StoredObject(key, received.size, received.sha256, content_type)
 
     def open(self, key: str) -> BinaryIO:
         """Open the stored file for reading."""

@@ -5,21 +5,26 @@ from __future__ import annotations
 import contextlib
 import secrets
 import tempfile
+import uuid
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 import boto3
+from boto3.s3.transfer import TransferConfig, create_transfer_manager
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from media.hashing import HashingReader, copy_stream
 from media.keys import check_key, content_disposition
+from media.receiving import Guard, ReceivedFile
+from media.scratch import Scratch
 from media.storage import (
     Disposition,
     ObjectExists,
     ObjectNotFound,
     StorageError,
     StoredObject,
+    TooLarge,
     check_content_type,
     check_expiry,
     check_max_bytes,
@@ -27,7 +32,9 @@ from media.storage import (
 
 PART_SIZE = 8 * 1024 * 1024
 MIN_PART_SIZE = 5 * 1024 * 1024
-MAX_PARTS = 10_000
+# Parts in flight at once, as boto3's upload_file: each is read from the file as it is sent.
+CONCURRENT_PARTS = 10
+RECEIVING_DIR = "s3-receiving"
 _NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
 # 409 ConditionalRequestConflict: another conditional write to the key is in flight.
 _TAKEN = {"412", "PreconditionFailed", "409", "ConditionalRequestConflict"}
@@ -43,7 +50,7 @@ CLIENT_CONFIG = Config(
 
 
 class S3Storage:
-    """Store objects in one S3 bucket, streaming uploads part by part."""
+    """Store objects in one S3 bucket: each is received into a local file, then sent in parallel parts."""
 
     def __init__(
         self,
@@ -54,6 +61,7 @@ class S3Storage:
         client: Any = None,
         create_bucket: bool = False,
         part_size: int = PART_SIZE,
+        receiving_dir: str | Path | None = None,
     ) -> None:
         if not bucket:
             raise ValueError("an S3 bucket name is required")
@@ -65,17 +73,38 @@ class S3Storage:
         self.client = client or boto3.session.Session().client(
             "s3", endpoint_url=endpoint_url, region_name=region_name, config=CLIENT_CONFIG
         )
+        # Every object this storage writes is written once: the transfer manager's PutObject and
+        # CompleteMultipartUpload calls get If-None-Match too (it has no argument for it).
+        for operation in ("PutObject", "CompleteMultipartUpload"):
+            self.client.meta.events.register(
+                f"before-parameter-build.s3.{operation}", _only_if_absent, unique_id=f"write-once-{operation}"
+            )
+        self._transfer = TransferConfig(
+            multipart_threshold=part_size,
+            multipart_chunksize=part_size,
+            max_concurrency=CONCURRENT_PARTS,
+            preferred_transfer_client="classic",  # the manager that passes our write-once handlers on
+        )
+        # Files are received on local disk first; what a killed process left goes at the next start.
+        self._receiving = Scratch(Path(receiving_dir or Path(tempfile.gettempdir()) / RECEIVING_DIR))
+        self._receiving.remove_abandoned()
         if create_bucket:
             self._create_bucket()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> S3Storage:
-        """Build from S3_BUCKET, S3_ENDPOINT_URL and S3_REGION; boto3 reads AWS_* itself."""
+        """Build from S3_BUCKET, S3_ENDPOINT_URL, S3_REGION and TMP_DIR; boto3 reads AWS_* itself."""
+        tmp_dir = environ.get("TMP_DIR")
         return cls(
             environ.get("S3_BUCKET", ""),
             endpoint_url=environ.get("S3_ENDPOINT_URL") or None,
             region_name=environ.get("S3_REGION") or None,
+            receiving_dir=Path(tmp_dir) / RECEIVING_DIR if tmp_dir else None,
         )
+
+    def receive(self, guard: Guard | None = None) -> ReceivedFile:
+        """A local file to write an upload into; `put` sends it from there."""
+        return ReceivedFile(self._receiving.hold(uuid.uuid4().hex), guard)
 
     def put(
         self,
@@ -88,23 +117,13 @@ class S3Storage:
         """Upload once: HEAD first, then a conditional write (If-None-Match: *)."""
         check_key(key)
         check_content_type(content_type)
-        reader = HashingReader(stream, max_bytes=check_max_bytes(max_bytes))
-        if self.exists(key):
-            raise ObjectExists(key)
-        part_size = self.part_size
-        if max_bytes is not None:
-            part_size = max(part_size, -(-max_bytes // MAX_PARTS))
-        # A random token in the metadata tells our own write, retried after a lost
-        # response, apart from someone else's object under the same key.
-        token = secrets.token_hex(16)
-        # Each part is spooled to a temporary file: memory stays at one chunk, and
-        # botocore can still rewind the body to sign it and to retry.
-        with tempfile.TemporaryFile() as spool:
-            if _fill(reader, spool, part_size) < part_size:
-                self._put_single(key, spool, content_type, token)
-            else:
-                self._put_multipart(key, reader, spool, part_size, content_type, token)
-        return StoredObject(key, reader.size, reader.hexdigest(), content_type)
+        check_max_bytes(max_bytes)
+        if isinstance(stream, ReceivedFile):
+            return self._send(key, stream, content_type, max_bytes)
+        # Received locally first: memory stays at one chunk, and parts can be sent side by side.
+        with self.receive() as received:
+            received.copy_from(stream, max_bytes)
+            return self._send(key, received, content_type, max_bytes)
 
     def open(self, key: str) -> BinaryIO:
         """Open the object for streaming reads; the caller closes the returned body."""
@@ -162,67 +181,27 @@ class S3Storage:
         if self._owns_client:
             self.client.close()
 
-    def _put_single(self, key: str, body: IO[bytes], content_type: str, token: str) -> None:
-        """Send the spooled bytes as one conditional PutObject."""
-        body.seek(0)
-        with self._errors(key), self._write_once(key, token):
-            self.client.put_object(
-                Bucket=self.bucket,
-                Key=key,
-                Body=body,
-                ContentType=content_type,
-                Metadata={_TOKEN_META: token},
-                IfNoneMatch="*",
-            )
-
-    def _put_multipart(
-        self,
-        key: str,
-        reader: HashingReader,
-        spool: IO[bytes],
-        part_size: int,
-        content_type: str,
-        token: str,
-    ) -> None:
-        """Upload part by part, then complete conditionally; abort on any failure."""
-        with self._errors(key):
-            upload_id = self.client.create_multipart_upload(
-                Bucket=self.bucket,
-                Key=key,
-                ContentType=content_type,
-                Metadata={_TOKEN_META: token},
-            )["UploadId"]
-        try:
-            parts: list[dict[str, Any]] = []
-            while True:
-                if len(parts) == MAX_PARTS:
-                    raise StorageError(f"upload exceeds {MAX_PARTS} parts: {key}")
-                spool.seek(0)
-                with self._errors(key):
-                    etag = self.client.upload_part(
-                        Bucket=self.bucket,
-                        Key=key,
-                        UploadId=upload_id,
-                        PartNumber=len(parts) + 1,
-                        Body=spool,
-                    )["ETag"]
-                parts.append({"PartNumber": len(parts) + 1, "ETag": etag})
-                if _fill(reader, spool, part_size) == 0:
-                    break
-            with self._errors(key), self._write_once(key, token):
-                self.client.complete_multipart_upload(
-                    Bucket=self.bucket,
-                    Key=key,
-                    UploadId=upload_id,
-                    MultipartUpload={"Parts": parts},
-                    IfNoneMatch="*",
-                )
-        except BaseException:
-            # Covers TooLarge and ObjectExists too: S3 keeps the parts of a refused
-            # upload until it is aborted.
-            with contextlib.suppress(BotoCoreError, ClientError):
-                self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
-            raise
+    def _send(
+        self, key: str, received: ReceivedFile, content_type: str, max_bytes: int | None
+    ) -> StoredObject:
+        """Send the file in parallel parts (or one PutObject when small); S3 aborts a refused one."""
+        if max_bytes is not None and received.size > max_bytes:
+            raise TooLarge(max_bytes)
+        if self.exists(key):
+            raise ObjectExists(key)
+        received.finish()
+        # A random token in the metadata tells our own write, retried after a lost
+        # response, apart from someone else's object under the same key.
+        token = secrets.token_hex(16)
+        extra = {"ContentType": content_type, "Metadata": {_TOKEN_META: token}}
+        with (
+            self._errors(key),
+            self._write_once(key, token),
+            create_transfer_manager(self.client, self._transfer) as manager,
+        ):
+            # The manager aborts a multipart upload that fails: S3 keeps no parts of it.
+            manager.upload(str(received.path), self.bucket, key, extra_args=extra).result()
+        return StoredObject(key, received.size, received.sha256, content_type)
 
     @contextlib.contextmanager
     def _write_once(self, key: str, token: str) -> Iterator[None]:
@@ -286,10 +265,6 @@ def _code(exc: ClientError) -> str:
     return code
 
 
-def _fill(reader: HashingReader, spool: IO[bytes], part_size: int) -> int:
-    """Replace the spool's content with the next part_size bytes; return how many."""
-    spool.seek(0)
-    spool.truncate()
-    count = copy_stream(reader, spool, part_size)
-    spool.flush()
-    return count
+def _only_if_absent(params: dict[str, Any], **_: Any) -> None:
+    """Make a write conditional on the key being free: S3 answers 412 when it is taken."""
+    params.setdefault("IfNoneMatch", "*")

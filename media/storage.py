@@ -2,14 +2,18 @@
 
 Evidence is write-once: there is no overwrite, and the only delete is `discard`, for an object
 whose record was never committed (a crash or a rollback between the put and the commit). A
-backend streams data in bounded chunks, so memory use does not grow with the size of an upload.
+backend streams data in bounded chunks, so memory use does not grow with the size of an upload,
+and an upload received with `receive()` touches the disk once.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import IO, BinaryIO, Literal, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, BinaryIO, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from media.receiving import Guard, ReceivedFile
 
 Disposition = Literal["inline", "attachment"]
 
@@ -68,6 +72,10 @@ class StoredObject:
 class Storage(Protocol):
     """A write-once object store for evidence files."""
 
+    def receive(self, guard: Guard | None = None) -> ReceivedFile:
+        """A file to write an upload into as it arrives, which `put` then stores without a copy."""
+        ...
+
     def put(
         self,
         key: str,
@@ -76,7 +84,11 @@ class Storage(Protocol):
         content_type: str,
         max_bytes: int | None = None,
     ) -> StoredObject:
-        """Store the stream under a new key; raise ObjectExists or TooLarge, leaving no trace."""
+        """Store the stream under a new key; raise ObjectExists or TooLarge, leaving no trace.
+
+        A ReceivedFile from this storage's `receive()` is stored as it is: hashed already, never
+        read or copied again on local disk, sent from its file on S3.
+        """
         ...
 
     def discard(self, key: str) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from dispute_world import World, ago
 from sqlalchemy import func, select
 from test_evidence_locker import text
+from test_upload_cost import everything_stored
 
 from webapp.core.extensions import db
 from webapp.evidence.models import EvidenceItem
@@ -113,6 +116,23 @@ def test_e1_a_video_may_pass_the_photo_limit_it_is_read_to_the_end(client, auth,
     response = send(client, dispute_id, body)
     assert response.status_code != 413
     assert body.read_bytes == body.length
+
+
+def test_a_body_cut_short_leaves_no_received_file_behind(app, client, auth, world: World):
+    dispute_id = world.open(ago(1)).id
+    auth.login_as(world.buyer)
+    before, body = everything_stored(app), StreamedBody(MP4_HEAD, 2 * MB, "clip.mp4")
+    cut = io.BytesIO(body.read(body.length - 20))  # the closing boundary never comes
+
+    response = client.post(
+        f"/disputes/{dispute_id}/evidence",
+        input_stream=cut,
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        content_length=len(cut.getvalue()),
+    )
+
+    assert response.status_code == 422 and "Choose at least one photo or video." in text(response)
+    assert everything_stored(app) == before
 
 
 def test_a_chunked_body_without_a_length_is_cut_off_at_the_request_limit(client, auth, world: World):

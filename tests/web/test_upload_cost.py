@@ -17,6 +17,7 @@ from hostile_files import fake_mp4, lavfi_clip, png_header
 from test_evidence_locker import HX, items, text, upload
 from test_opening_form import FORM, disputes
 
+from media import video
 from media.video import UPLOAD_PROBE_SECONDS
 
 
@@ -109,3 +110,28 @@ def test_e1_a_photo_sent_with_the_opening_form_is_probed_too(app: Flask, client,
 
     assert response.status_code == 422 and "bomb.png is 30000 × 30000 pixels" in text(response)  # noqa: RUF001
     assert disputes() == before_disputes and everything_stored(app) == before_files
+
+
+def test_e1_a_video_sent_with_the_opening_form_is_probed_once(
+    app: Flask, client, auth, world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    clip = lavfi_clip(tmp_path / "clip.mp4", size="160x120", rate=5, seconds=0.4).read_bytes()
+    probes: list[str] = []
+    real_probe = video.probe_stream
+
+    def counted(stream, **options):
+        probes.append(options.get("name", ""))
+        return real_probe(stream, **options)
+
+    monkeypatch.setattr(video, "probe_stream", counted)
+    auth.login_as(world.buyer)
+    before = disputes()
+
+    response = client.post(
+        f"/orders/{world.order.id}/dispute",
+        data={**FORM, "evidence": (io.BytesIO(clip), "unboxing.mp4")},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 303 and disputes() == before + 1
+    assert probes == ["unboxing.mp4"]  # checked before the rules, then stored without probing again

@@ -5,24 +5,26 @@
   cut off there. Any other body (url-encoded forms) is parsed in memory, so it gets the text limit.
 - MAX_FORM_MEMORY_SIZE bounds one text field of a multipart form (Werkzeug), and MAX_FORM_PARTS how
   many fields and files it may have.
-- Each file part is sniffed from its first bytes as it arrives and refused as soon as it passes the
-  limit for what it is (MAX_PHOTO_BYTES for a photo or anything unknown, MAX_VIDEO_BYTES for a video),
-  so a 200 MB "photo" costs 20 MB of disk at most, never 200.
+- Each file part is written once, as it arrives, into the evidence storage's own staging
+  (`Storage.receive`: hashed on the way, stored later without another copy). It is sniffed from its
+  first bytes and refused as soon as it passes the limit for what it is (MAX_PHOTO_BYTES for a
+  photo or anything unknown, MAX_VIDEO_BYTES for a video), so a 200 MB "photo" costs 20 MB of disk
+  at most, never 200. Every received file is removed when the request ends; what was stored from
+  it stays.
 """
 
 from __future__ import annotations
 
-import tempfile
-from typing import IO, Any
+from typing import IO
 
 from flask import Flask, Request, current_app
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from media.sniff import SNIFF_BYTES, sniff_bytes
+from webapp.core.storage import storage
 
 MB = 1024 * 1024
-IN_MEMORY_UP_TO = 500 * 1024  # Werkzeug's threshold: smaller parts stay in memory
 
 
 def size_in_words(size: int) -> str:
@@ -38,37 +40,32 @@ class FileTooLarge(RequestEntityTooLarge):
         self.filename = filename
 
 
-class PartSpool(tempfile.SpooledTemporaryFile):  # type: ignore[type-arg]
-    """Where one uploaded file is spooled: refuses it once it is larger than its kind may be."""
+class PartLimit:
+    """The guard of one uploaded file: refuses it once it is larger than its kind may be."""
 
     def __init__(self, filename: str | None, photo_bytes: int, video_bytes: int) -> None:
-        super().__init__(max_size=IN_MEMORY_UP_TO, mode="w+b")
         self._name = filename or "A file"
         self._photo, self._video = photo_bytes, video_bytes
-        self._head = b""
-        self._size = 0
+        self._known: tuple[int, str] | None = None
 
-    def write(self, data: Any) -> int:
-        self._size += len(data)
-        if len(self._head) < SNIFF_BYTES:
-            self._head += bytes(data[: SNIFF_BYTES - len(self._head)])
-        limit, kind = self._limit()
-        if self._size > limit:
-            self.close()
+    def __call__(self, head: bytes, size: int) -> None:
+        limit, kind = self._limit(head)
+        if size > limit:
             raise FileTooLarge(
                 self._name,
                 f"{self._name} is larger than {size_in_words(limit)}, the most we accept for {kind}. "
                 "Nothing was saved.",
             )
-        return int(super().write(data))
 
-    def _limit(self) -> tuple[int, str]:
-        if len(self._head) < SNIFF_BYTES:
+    def _limit(self, head: bytes) -> tuple[int, str]:
+        if self._known is not None:
+            return self._known
+        if len(head) < SNIFF_BYTES:
             return self._video, "a video"  # not known yet: a few bytes
-        sniffed = sniff_bytes(self._head)
-        if sniffed is not None and sniffed.kind == "video":
-            return self._video, "a video"
-        return self._photo, "a photo"
+        sniffed = sniff_bytes(head)
+        video = sniffed is not None and sniffed.kind == "video"
+        self._known = (self._video, "a video") if video else (self._photo, "a photo")
+        return self._known
 
 
 class LimitedRequest(Request):
@@ -95,21 +92,34 @@ class LimitedRequest(Request):
         content_length: int | None = None,
     ) -> IO[bytes]:
         config = current_app.config
-        spool = PartSpool(filename, int(config["MAX_PHOTO_BYTES"]), int(config["MAX_VIDEO_BYTES"]))
-        self.__dict__.setdefault("_spools", []).append(spool)
-        return spool
+        limit = PartLimit(filename, int(config["MAX_PHOTO_BYTES"]), int(config["MAX_VIDEO_BYTES"]))
+        received = storage().receive(guard=limit)
+        self.__dict__.setdefault("_received", []).append(received)
+        return received
 
     def _load_form_data(self) -> None:
         try:
             super()._load_form_data()
-        except RequestEntityTooLarge as error:
-            for spool in self.__dict__.pop("_spools", []):
-                spool.close()  # the files that came before the refused part
+        except BaseException as error:
+            self._close_received()  # the files that came before the refused or broken part
+            if not isinstance(error, RequestEntityTooLarge):
+                raise
             # Nothing may read the half-consumed body again (the error page, another hook).
             self.__dict__.update(form=MultiDict(), files=MultiDict())
             if error.description != RequestEntityTooLarge.description:
                 raise  # a file part's refusal, already in words
             raise RequestEntityTooLarge(description=self._too_large_in_words()) from None
+
+    def close(self) -> None:
+        """Remove every received file, those a malformed body left out of `files` too."""
+        try:
+            super().close()
+        finally:
+            self._close_received()
+
+    def _close_received(self) -> None:
+        for received in self.__dict__.pop("_received", []):
+            received.close()
 
     def _too_large_in_words(self) -> str:
         limit = self.max_content_length or 0

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from webapp.core.extensions import db
 from webapp.core.uploads import Upload
 from webapp.evidence.models import EvidenceItem
-from webapp.evidence.services import check_uploads, store_uploads
+from webapp.evidence.services import CheckedUpload, check_uploads, store_uploads
 
 if TYPE_CHECKING:
     from webapp.disputes.steps import ActionContext
@@ -20,22 +20,29 @@ class UploadedFiles:
 
     def __init__(self, uploads: list[Upload]) -> None:
         self.uploads = uploads
+        self._checked: list[CheckedUpload] | None = None
 
     def __len__(self) -> int:
         return len(self.uploads)
 
     def check(self) -> None:
         """Refuse files that are not photos or videos before anything is stored (E1)."""
-        check_uploads(self.uploads)
+        self._checked_uploads()
 
     def store(self, ctx: ActionContext, request_id: int | None = None) -> list[str]:
         """Keep the files in the actor's locker; return their SHA-256 hashes."""
         if not self.uploads:
             return []
         items = store_uploads(
-            ctx.dispute, ctx.person, ctx.actor, self.uploads, now=ctx.now, request_id=request_id
+            ctx.dispute, ctx.person, ctx.actor, self._checked_uploads(), now=ctx.now, request_id=request_id
         )
         return [item.sha256 for item in items]
+
+    def _checked_uploads(self) -> list[CheckedUpload]:
+        """The uploads as `check` found them: each file is sniffed and probed once."""
+        if self._checked is None:
+            self._checked = check_uploads(self.uploads)
+        return self._checked
 
 
 def fingerprint(dispute_id: int) -> list[dict[str, Any]]:

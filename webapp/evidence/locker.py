@@ -16,7 +16,7 @@ from webapp.core.uploads import Upload
 from webapp.disputes.models import Message
 from webapp.disputes.steps import ActionContext, Done
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
-from webapp.evidence.services import check_room, store_uploads
+from webapp.evidence.services import check_room, check_uploads, store_uploads
 
 CAPTION_MAX = 500
 
@@ -33,7 +33,8 @@ def add_evidence(ctx: ActionContext, uploads: list[Upload], caption: str = "") -
         raise FormInvalid({"evidence": "Choose at least one photo or video."})
     if len(caption.strip()) > CAPTION_MAX:
         raise FormInvalid({"caption": f"Keep a caption under {CAPTION_MAX} characters."})
-    items = store_uploads(ctx.dispute, ctx.person, ctx.actor, uploads, now=ctx.now, caption=caption)
+    checked = check_uploads(uploads)
+    items = store_uploads(ctx.dispute, ctx.person, ctx.actor, checked, now=ctx.now, caption=caption)
     names = ", ".join(item.display_name for item in items)
     flagged = [i for i in items if i.duplicate_of is not None]
     same = f" {len(flagged)} identical to the other party's evidence." if flagged else ""

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from dispute_engine import Actor, FormInvalid
-from media import TooLarge, evidence_key
+from media import ReceivedFile, TooLarge, evidence_key
 from media.hashing import CHUNK_SIZE
 from media.keys import readable_name
 from media.sniff import Sniffed, sniff_stream
@@ -88,27 +88,47 @@ def _sniffed(upload: Upload) -> Sniffed:
     return sniffed
 
 
-def check_uploads(uploads: list[Upload]) -> None:
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload found to be a photo or video within its kind's limits, ready to be stored."""
+
+    upload: Upload
+    sniffed: Sniffed
+    max_bytes: int
+
+
+def check_uploads(uploads: list[Upload]) -> list[CheckedUpload]:
     """Refuse, before anything is stored, files that are not photos or videos or cost too much (E1)."""
     allowed = limits()
+    checked = []
     for upload in uploads:
         sniffed = _sniffed(upload)
         max_bytes = allowed.video_bytes if sniffed.kind == "video" else allowed.photo_bytes
         refuse_costly(upload.stream, sniffed, upload.filename or "The file", max_bytes)
+        checked.append(CheckedUpload(upload, sniffed, max_bytes))
+    return checked
 
 
 def _sha256_and_size(stream: IO[bytes], max_bytes: int, name: str) -> tuple[str, int]:
-    """Hash the upload (already spooled to disk by the server) and rewind it; refuse it past the limit."""
+    """The upload's SHA-256 and size, refused past the limit: counted as it was received, or read now."""
+    if isinstance(stream, ReceivedFile):
+        digest, size = stream.sha256, stream.size
+    else:  # a stream made by the app itself (the demo's photos): hashed here, then rewound
+        digest, size = _hash_stream(stream)
+    if size > max_bytes:
+        raise FormInvalid({"evidence": f"{name} is larger than {megabytes(max_bytes)}."})
+    if size == 0:
+        raise FormInvalid({"evidence": f"{name} is empty."})
+    return digest, size
+
+
+def _hash_stream(stream: IO[bytes]) -> tuple[str, int]:
     start = stream.tell()
     digest, size = hashlib.sha256(), 0
     while chunk := stream.read(CHUNK_SIZE):
         size += len(chunk)
-        if size > max_bytes:
-            raise FormInvalid({"evidence": f"{name} is larger than {megabytes(max_bytes)}."})
         digest.update(chunk)
     stream.seek(start)
-    if size == 0:
-        raise FormInvalid({"evidence": f"{name} is empty."})
     return digest.hexdigest(), size
 
 
@@ -156,26 +176,22 @@ def store_uploads(
     dispute: Dispute,
     user: User,
     party: Actor,
-    uploads: list[Upload],
+    uploads: list[CheckedUpload],
     *,
     now: datetime,
     request_id: int | None = None,
     caption: str = "",
 ) -> list[EvidenceItem]:
-    """Store each file's original and SHA-256, add it to the locker, and queue its processing (E1, E3).
+    """Store each checked file's original and SHA-256, add it to the locker, queue its processing (E1, E3).
 
     The same bytes twice from one party are refused; from the other party they are flagged as
     identical and share the first copy's objects instead of being stored again.
     """
-    check_uploads(uploads)
     check_room(dispute, party, len(uploads))
-    allowed = limits()
     # Check every file before storing any, so a refused batch leaves nothing behind.
     checked: list[tuple[Upload, Sniffed, str, int, int, EvidenceItem | None]] = []
-    for upload in uploads:
-        sniffed = _sniffed(upload)
+    for upload, sniffed, limit in ((c.upload, c.sniffed, c.max_bytes) for c in uploads):
         name = readable_name(upload.filename)[:255]
-        limit = allowed.video_bytes if sniffed.kind == "video" else allowed.photo_bytes
         sha256, size = _sha256_and_size(upload.stream, limit, name)
         earlier = _earlier_copy(dispute, sha256)
         if any(c[2] == sha256 for c in checked) or (earlier is not None and earlier.party is party):
@@ -223,7 +239,7 @@ def _put_original(item: EvidenceItem, stream: IO[bytes], limit: int) -> None:
         )
     except TooLarge:
         raise FormInvalid({"evidence": f"{item.original_name} is larger than {megabytes(limit)}."}) from None
-    if stored.sha256 != item.sha256:  # the spooled file changed under us: never record a wrong hash
+    if stored.sha256 != item.sha256:  # the stream changed under us: never record a wrong hash
         raise FormInvalid(
             {"evidence": f"{item.original_name} changed while it was being stored; send it again."}
         )

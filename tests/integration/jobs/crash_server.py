@@ -3,7 +3,7 @@
 `flask --app crash_server run` with PAUSE_AT set holds the first evidence upload at one point,
 writes PAUSED_FILE to say so, and waits there for the test's SIGKILL:
 
-- staging: the original is half written into local disk's staging folder;
+- staging: the original is half received, straight into local disk's staging folder;
 - stored: the original is stored, its row not committed yet;
 - committed: the row is committed, its processing job not queued yet.
 
@@ -20,10 +20,10 @@ from typing import Any
 
 from flask import Flask
 
-import media.local_disk
 import webapp.evidence.sweep
 import webapp.jobs.queue
 from media.local_disk import LocalDiskStorage
+from media.receiving import ReceivedFile
 from webapp import serve
 
 
@@ -42,15 +42,15 @@ def _pause_here() -> None:
 
 
 def _in_staging() -> None:
-    real_copy = media.local_disk.copy_stream
+    real_write = ReceivedFile.write
 
-    def copy_half(reader: Any, out: Any, limit: int | None = None) -> int:
-        copied = real_copy(reader, out, 64 * 1024)
-        out.flush()
-        _pause_here()
-        return copied
+    def write_then_pause(self: ReceivedFile, data: Any) -> int:
+        written = real_write(self, data)
+        if self.size >= 64 * 1024:  # the parser's first chunks are on disk, the rest still to come
+            _pause_here()
+        return written
 
-    media.local_disk.copy_stream = copy_half  # type: ignore[assignment]
+    ReceivedFile.write = write_then_pause  # type: ignore[method-assign]
 
 
 def _once_stored() -> None:

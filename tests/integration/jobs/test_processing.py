@@ -20,7 +20,7 @@ from webapp.core.storage import storage
 from webapp.evidence import heartbeat
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
 from webapp.evidence.processing import process_evidence
-from webapp.evidence.services import Upload, store_uploads
+from webapp.evidence.services import Upload, check_uploads, store_uploads
 from webapp.evidence.sweep import sweep
 
 PHOTO, VIDEO, TEXT = EvidenceKind.PHOTO, EvidenceKind.VIDEO, EvidenceKind.TEXT
@@ -30,7 +30,11 @@ READY, FAILED = ProcessingStatus.READY, ProcessingStatus.FAILED
 
 def test_an_uploaded_photo_ends_ready_with_a_display_copy_and_a_thumbnail(world, dispute):
     [item] = store_uploads(
-        dispute, world.seller, Actor.SELLER, [Upload(io.BytesIO(jpeg_bytes()), "a.jpg")], now=now()
+        dispute,
+        world.seller,
+        Actor.SELLER,
+        check_uploads([Upload(io.BytesIO(jpeg_bytes()), "a.jpg")]),
+        now=now(),
     )
     db.session.commit()  # eager jobs run once the row is committed
 

@@ -14,7 +14,7 @@ from dispute_engine import Actor
 from webapp.core.extensions import db
 from webapp.evidence import processing
 from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
-from webapp.evidence.services import PROCESS_JOB, Upload, store_uploads
+from webapp.evidence.services import PROCESS_JOB, Upload, check_uploads, store_uploads
 from webapp.evidence.sweep import LOST_AFTER_SECONDS, sweep
 from webapp.jobs import queue
 
@@ -25,7 +25,11 @@ READY = ProcessingStatus.READY
 
 def upload(world, dispute) -> EvidenceItem:
     [item] = store_uploads(
-        dispute, world.seller, Actor.SELLER, [Upload(io.BytesIO(jpeg_bytes()), "a.jpg")], now=now()
+        dispute,
+        world.seller,
+        Actor.SELLER,
+        check_uploads([Upload(io.BytesIO(jpeg_bytes()), "a.jpg")]),
+        now=now(),
     )
     return item
 

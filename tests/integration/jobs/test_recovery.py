@@ -30,7 +30,7 @@ from webapp.core.storage import storage
 from webapp.evidence import originals_in_flight
 from webapp.evidence.models import EvidenceKind, ProcessingStatus
 from webapp.evidence.processing import process_evidence
-from webapp.evidence.services import Upload, store_uploads
+from webapp.evidence.services import Upload, check_uploads, store_uploads
 from webapp.jobs import queue, recovery
 from webapp.jobs.workspace import JOBS_FOLDER, job_folder
 
@@ -177,7 +177,7 @@ def test_a_video_is_converted_in_a_folder_of_its_own_attempt_removed_afterwards(
 def upload_one(world, dispute, name: str, width: int) -> str:
     """Store one photo in the current app context and return its original's key (nothing committed)."""
     data = io.BytesIO(jpeg_bytes((width, 48)))
-    [item] = store_uploads(dispute, world.buyer, Actor.BUYER, [Upload(data, name)], now=now())
+    [item] = store_uploads(dispute, world.buyer, Actor.BUYER, check_uploads([Upload(data, name)]), now=now())
     return item.storage_key
 
 

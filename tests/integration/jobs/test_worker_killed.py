@@ -32,7 +32,7 @@ from media import video
 from webapp.core.config import DEFAULT_BROKER_URL
 from webapp.core.extensions import db
 from webapp.evidence.models import EvidenceItem, ProcessingStatus
-from webapp.evidence.services import Upload, store_uploads
+from webapp.evidence.services import Upload, check_uploads, store_uploads
 from webapp.jobs.celery_app import celery_for
 
 pytestmark = pytest.mark.redis
@@ -159,7 +159,9 @@ def test_a_worker_killed_mid_transcode_is_recovered_by_the_next_worker_alone_and
     clip = make_clip(tmp_path / "long.mp4", seconds=24, size="960x540")
     first = start_worker()
     with clip.open("rb") as stream:
-        [item] = store_uploads(dispute, world.buyer, Actor.BUYER, [Upload(stream, "long.mp4")], now=now())
+        [item] = store_uploads(
+            dispute, world.buyer, Actor.BUYER, check_uploads([Upload(stream, "long.mp4")]), now=now()
+        )
         db.session.commit()  # queued on Redis once committed
 
     def transcoding() -> bool:
