@@ -1,0 +1,112 @@
+"""What a walk-through of the dispute pages found wrong (issue 11): one-solution proposals, the
+answer to an evidence request, the amounts shown, and the words parties read."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from dispute_world import NOW, World, ago
+from sqlalchemy import select
+
+from dispute_engine import Action
+from webapp.core.extensions import db
+from webapp.disputes import negotiation
+from webapp.mediation.models import Decision
+
+HX = {"HX-Request": "true"}
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def escalated(world: World, *, taken: bool = True):
+    """A dispute the platform reviews (the seller rejected, negotiation ran out), held by the mediator."""
+    from webapp.disputes.ticking import tick
+
+    dispute = world.open(ago(9))
+    world.act(
+        world.seller, dispute, Action.REJECT_REQUEST, ago(8), lambda c: negotiation.reject_request(c, {})
+    )
+    tick()
+    if taken:
+        world.take(dispute, NOW)
+    return world.reload(dispute)
+
+
+def field_value(html: str, name: str) -> str:
+    """The value a rendered input carries (empty when it has none)."""
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
+    assert found, f"no input named {name}"
+    value = re.search(r'value="([^"]*)"', found.group(0))
+    return unescape(value.group(1)) if value else ""
+
+
+# Item 1: a mediator proposes a single solution (M4) ----------------------------------------------
+
+# What the browser sends for a one-solution proposal: solution 2's resolution is a select, so it
+# always carries a value even when the mediator typed nothing in that solution.
+ONE_SOLUTION = {
+    "solution1_resolution": "refund_only",
+    "solution1_amount": "12.00",
+    "solution1_comment": "Keep it, part back",
+    "solution2_resolution": "refund_only",
+    "solution2_amount": "",
+    "solution2_comment": "",
+    "comment": "The photo shows a chip, not a break.",
+}
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_m4_a_mediator_proposes_a_single_solution_as_the_form_sends_it(client, auth, world: World, headers):
+    dispute = escalated(world)
+    auth.login_as(world.mediator)
+    response = client.post(
+        f"/disputes/{dispute.id}/propose-decision",
+        data={**ONE_SOLUTION, "version": dispute.version},
+        headers=headers,
+    )
+    assert response.status_code == (200 if headers else 303), text(response)
+    decision = db.session.scalar(select(Decision))
+    assert decision is not None and [(s.position, str(s.amount)) for s in decision.solutions] == [(1, "12.00")]
+    auth.login_as(world.buyer)
+    page = text(client.get(f"/disputes/{dispute.id}"))
+    assert page.count('id="solution-') == 1 and "Refund only, <strong>12.00 USD</strong>" in page
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_m4_a_refused_proposal_names_its_solution_and_keeps_what_was_typed(client, auth, world: World, headers):
+    dispute = escalated(world)
+    auth.login_as(world.mediator)
+    typed = {
+        **ONE_SOLUTION,
+        "solution2_resolution": "return_and_refund",
+        "solution2_amount": "",
+        "solution2_comment": "Everything back after a return",
+    }
+    response = client.post(
+        f"/disputes/{dispute.id}/propose-decision", data={**typed, "version": dispute.version}, headers=headers
+    )
+    assert response.status_code == 422
+    html = text(response)
+    assert "Solution 2: enter an amount." in html
+    assert 'id="error-solution2_amount"' in html  # beside its field, not only in the status line
+    assert field_value(html, "solution1_amount") == "12.00"
+    assert field_value(html, "solution1_comment") == "Keep it, part back"
+    assert field_value(html, "solution2_comment") == "Everything back after a return"
+    assert '<option value="return_and_refund" selected>' in html
+    assert "The photo shows a chip, not a break.</textarea>" in html
+    assert db.session.scalar(select(Decision)) is None
+
+
+def test_m4_what_another_form_typed_is_not_poured_into_the_proposal(client, auth, world: World):
+    dispute = escalated(world)
+    auth.login_as(world.mediator)
+    refused = client.post(
+        f"/disputes/{dispute.id}/request-evidence",
+        data={"party": "buyer", "wanted": "", "comment": "not mine", "version": dispute.version},
+    )
+    assert refused.status_code == 422
+    assert "not mine" not in text(refused)
