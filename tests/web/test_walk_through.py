@@ -110,3 +110,38 @@ def test_m4_what_another_form_typed_is_not_poured_into_the_proposal(client, auth
     )
     assert refused.status_code == 422
     assert "not mine" not in text(refused)
+
+
+# Item 2: the comment answering an evidence request is shown (M2) ---------------------------------
+
+
+def test_m2_the_comment_answering_an_evidence_request_reaches_the_mediator_and_the_history(
+    client, auth, world: World
+):
+    from webapp.mediation import services as mediation
+
+    dispute = escalated(world)
+    world.act(
+        world.mediator,
+        dispute,
+        Action.REQUEST_EVIDENCE,
+        NOW,
+        lambda c: mediation.request_evidence(c, "buyer", "A photo of the box", "3"),
+    )
+    auth.login_as(world.buyer)
+    sent = client.post(
+        f"/disputes/{world.reload(dispute).id}/respond",
+        data={
+            "comment": "The box went to recycling; here is what the courier left.",
+            "version": world.reload(dispute).version,
+        },
+    )
+    assert sent.status_code == 303, text(sent)
+    said = "The box went to recycling; here is what the courier left."
+    for person in (world.mediator, world.buyer, world.seller):
+        auth.login_as(person)
+        page = text(client.get(f"/disputes/{dispute.id}"))
+        mediation_part = page[page.index('id="mediation"') : page.index('id="history"')]
+        assert "A photo of the box" in mediation_part and said in unescape(mediation_part), person.email
+        history = page[page.index('id="history"') :]
+        assert f'The buyer responded to the mediator with no file: "{said}"' in unescape(history)

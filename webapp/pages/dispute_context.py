@@ -30,7 +30,7 @@ from webapp.disputes.lifecycle import APPEAL_REASONS
 from webapp.disputes.models import Dispute, Message
 from webapp.evidence.views import evidence_context, shown_items
 from webapp.history.models import Event
-from webapp.mediation.facts import current_decision, open_requests
+from webapp.mediation.facts import answered_requests, current_decision, open_requests
 from webapp.mediation.records import party_records
 from webapp.settlement.facts import active_refund, active_return
 
@@ -108,7 +108,11 @@ def _history(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
 
 
 def _mediation(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
-    return {"requests": open_requests(dispute), "decision": current_decision(dispute)}
+    return {
+        "requests": open_requests(dispute),
+        "answered_requests": answered_requests(dispute),
+        "decision": current_decision(dispute),
+    }
 
 
 def _settlement(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
