@@ -145,3 +145,68 @@ def test_m2_the_comment_answering_an_evidence_request_reaches_the_mediator_and_t
         assert "A photo of the box" in mediation_part and said in unescape(mediation_part), person.email
         history = page[page.index('id="history"') :]
         assert f'The buyer responded to the mediator with no file: "{said}"' in unescape(history)
+
+
+# Item 5: the progress bar draws the path the dispute took (H3, C4) -------------------------------
+
+
+def bar_steps(html: str) -> list[str]:
+    """The bar's steps as a person reads them: `Decision (done, final decision)`."""
+    steps = re.findall(r'<li class="progress__step progress__step--(\w+)"[^>]*>(.*?)</li>', html, re.S)
+    readable = []
+    for status, inner in steps:
+        label = inner.split("<span", 1)[0].strip()
+        note = re.search(r'class="progress__note"><span class="visually-hidden">, </span>([^<]*)<', inner)
+        readable.append(f"{label} ({status}{', ' + note.group(1) if note else ''})")
+    return readable
+
+
+def test_h3_m5_a_final_decision_shows_the_decision_as_taken(client, auth, world: World):
+    from webapp.mediation import services as mediation
+
+    dispute = escalated(world)
+    world.act(
+        world.mediator,
+        dispute,
+        Action.PROPOSE_DECISION,
+        NOW,
+        lambda c: mediation.propose_decision(c, [("refund_only", "10.00", "")], "", []),
+    )
+    world.act(
+        world.buyer,
+        dispute,
+        Action.ANSWER_DECISION,
+        NOW,
+        lambda c: mediation.answer_decision(c, "0", "No", _no_files()),
+    )
+    world.act(
+        world.mediator, dispute, Action.FINAL_DECISION, NOW, lambda c: mediation.final_decision(c, "1", "", [])
+    )
+    auth.login_as(world.buyer)
+    steps = bar_steps(text(client.get(f"/disputes/{dispute.id}/parts/progress", headers=HX)))
+    assert steps[3:5] == ["Platform review (done)", "Decision (done, final decision)"]
+
+
+def test_h3_c1_a_dispute_cancelled_before_the_seller_answered_shows_no_seller_response(
+    client, auth, world: World
+):
+    from webapp.disputes import lifecycle
+
+    dispute = world.open(ago(1))
+    world.act(world.buyer, dispute, Action.CANCEL, NOW, lifecycle.cancel)
+    auth.login_as(world.seller)
+    steps = bar_steps(text(client.get(f"/disputes/{dispute.id}/parts/progress", headers=HX)))
+    assert steps == [
+        "Opened (done)",
+        "Seller response (skipped)",
+        "Negotiation (skipped)",
+        "Platform review (skipped)",
+        "Decision (skipped)",
+        "Refund (skipped)",
+    ]
+
+
+def _no_files():
+    from webapp.evidence.attachments import UploadedFiles
+
+    return UploadedFiles([])
