@@ -210,3 +210,82 @@ def _no_files():
     from webapp.evidence.attachments import UploadedFiles
 
     return UploadedFiles([])
+
+
+# Item 3: the amount that stands, and the figures before it (C4) ----------------------------------
+
+
+def agreed_at_ten(world: World):
+    """The buyer asked for 30.00; the seller rejected, offering 10.00, and the buyer accepted (N4)."""
+    dispute = world.open(ago(3))
+    counter = world.act(
+        world.seller,
+        dispute,
+        Action.REJECT_REQUEST,
+        ago(2),
+        lambda c: negotiation.reject_request(c, {"resolution": "refund_only", "amount": "10.00"}),
+    )
+    world.act(
+        world.buyer, dispute, Action.ACCEPT_PROPOSAL, ago(1), lambda c: negotiation.accept_proposal(c, counter.id)
+    )
+    return world.reload(dispute)
+
+
+def test_c4_the_header_of_a_dispute_agreed_at_ten_reads_requested_then_agreed(client, auth, world: World):
+    dispute = agreed_at_ten(world)
+    auth.login_as(world.buyer)
+    page = unescape(text(client.get(f"/disputes/{dispute.id}")))
+    header = page[page.index("<h1>") : page.index('id="dispute-status"')]
+    assert "Refund only: requested 30.00 USD → agreed 10.00 USD" in header
+
+
+def test_c4_the_header_follows_an_action_without_a_reload(client, auth, world: World):
+    dispute = world.open(ago(2))
+    counter = world.act(
+        world.seller,
+        dispute,
+        Action.REJECT_REQUEST,
+        ago(1),
+        lambda c: negotiation.reject_request(c, {"resolution": "refund_only", "amount": "10.00"}),
+    )
+    auth.login_as(world.buyer)
+    accepted = client.post(
+        f"/disputes/{dispute.id}/accept",
+        data={"proposal_id": counter.id, "version": world.reload(dispute).version, "confirm": "yes"},
+        headers=HX,
+    )
+    html = unescape(text(accepted))
+    assert '<p id="summary" class="muted dispute-summary" hx-swap-oob="true">' in html
+    assert "requested 30.00 USD → agreed 10.00 USD" in html
+
+
+@pytest.mark.parametrize("person", ["buyer", "seller"])
+def test_c4_the_dashboard_row_shows_the_agreed_amount_named_and_the_request_before_it(
+    client, auth, world: World, person
+):
+    agreed_at_ten(world)
+    auth.login_as(getattr(world, person))
+    row = unescape(text(client.get("/")))
+    cell = row[row.index('data-label="Amount"') :]
+    cell = cell[: cell.index("</td>")]
+    assert "<strong>10.00 USD</strong>" in cell and "agreed" in cell
+    assert "requested 30.00 USD → agreed 10.00 USD" in cell
+    assert "<strong>30.00 USD</strong>" not in cell
+
+
+def test_m4_the_mediator_queue_shows_the_proposed_amount(client, auth, world: World):
+    from webapp.mediation import services as mediation
+
+    dispute = escalated(world)
+    world.act(
+        world.mediator,
+        dispute,
+        Action.PROPOSE_DECISION,
+        NOW,
+        lambda c: mediation.propose_decision(c, [("refund_only", "12.00", "")], "", []),
+    )
+    auth.login_as(world.mediator)
+    queue = unescape(text(client.get("/mediation")))
+    cell = queue[queue.index('data-label="Amount"') :]
+    cell = cell[: cell.index("</td>")]
+    assert "<strong>12.00 USD</strong>" in cell and "requested 30.00 USD → proposed 12.00 USD" in cell

@@ -15,6 +15,8 @@ from dispute_engine import (
     Actor,
     MediationStatus,
     State,
+    describe_figures,
+    figures,
     format_money,
     mediation_status,
     progress,
@@ -37,6 +39,7 @@ from webapp.settlement.facts import active_refund, active_return
 # The parts of the page that refresh themselves; an action re-renders them all (not the thread,
 # which has its own cursor, so a message being typed is never wiped).
 PARTS = (
+    "summary",
     "progress",
     "outcome",
     "settlement",
@@ -79,6 +82,7 @@ def base_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any
         "reasons": reasons_for(dispute.received),
         "appeal_reasons": APPEAL_REASONS,
         "money": lambda amount: format_money(amount, dispute.currency),
+        "amounts_said": describe_figures(figures(facts), dispute.currency),
         "policy": policy_named(dispute.policy),
         "minimum": smallest_amount(dispute.currency),
     }
@@ -136,6 +140,7 @@ EXTRAS: dict[str, Extra] = {
 # What each part shows beyond the base: a part builds only these (the thread and the mediator's
 # tools count the evidence; pins are marked in the thread).
 NEEDS: dict[str, tuple[str, ...]] = {
+    "summary": (),
     "progress": (),
     "outcome": (),
     "dispute-actions": (),
