@@ -289,3 +289,30 @@ def test_m4_the_mediator_queue_shows_the_proposed_amount(client, auth, world: Wo
     cell = queue[queue.index('data-label="Amount"') :]
     cell = cell[: cell.index("</td>")]
     assert "<strong>12.00 USD</strong>" in cell and "requested 30.00 USD → proposed 12.00 USD" in cell
+
+
+# Item 9: parties read sentences, not rule ids or status codes ------------------------------------
+
+RULE_ID = re.compile(r"\((?:rule )?[A-Z]\d{1,2}\)")
+
+
+def test_h1_the_parties_history_has_no_rule_ids_and_the_mediators_keeps_them(client, auth, world: World):
+    dispute = escalated(world)
+    for person in (world.buyer, world.seller):
+        auth.login_as(person)
+        history = unescape(text(client.get(f"/disputes/{dispute.id}/parts/history", headers=HX)))
+        assert "The seller rejected the buyer's request." in history
+        assert not RULE_ID.search(history), person.email
+    auth.login_as(world.mediator)
+    history = text(client.get(f"/disputes/{dispute.id}/parts/history", headers=HX))
+    assert "(rule S3)" in history and "(rule N1)" in history
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_error_pages_say_what_happened_without_a_status_code(client, auth, world: World, headers):
+    auth.login_as(world.buyer)
+    refusals = ((client.get("/mediation", headers=headers), 403), (client.get("/disputes/999999", headers=headers), 404))
+    for response, status in refusals:
+        html = text(response)
+        assert response.status_code == status and 'id="error-title"' in html
+        assert not re.search(r"(?i)error\s*\d{3}", html), html
