@@ -3,6 +3,7 @@ answer to an evidence request, the amounts shown, and the words parties read."""
 
 from __future__ import annotations
 
+import io
 import re
 from html import unescape
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from dispute_engine import Action
 from webapp.core.extensions import db
 from webapp.disputes import negotiation
+from webapp.evidence.models import EvidenceItem
 from webapp.mediation.models import Decision
 
 HX = {"HX-Request": "true"}
@@ -316,3 +318,69 @@ def test_error_pages_say_what_happened_without_a_status_code(client, auth, world
         html = text(response)
         assert response.status_code == status and 'id="error-title"' in html
         assert not re.search(r"(?i)error\s*\d{3}", html), html
+
+
+# Item 9: a caption is per file -------------------------------------------------------------------
+
+
+def jpeg(colour: tuple[int, int, int]) -> io.BytesIO:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), colour).save(buffer, "JPEG")
+    buffer.seek(0)
+    return buffer
+
+
+def captions(dispute_id: int) -> dict[str, str]:
+    db.session.expire_all()
+    rows = db.session.scalars(select(EvidenceItem).where(EvidenceItem.dispute_id == dispute_id))
+    return {item.original_name: item.caption for item in rows}
+
+
+def test_e1_each_uploaded_file_gets_its_own_caption_field_and_its_caption_stays_its_own(
+    client, auth, world: World
+):
+    dispute = world.open(ago(1))
+    auth.login_as(world.buyer)
+    rows = {}
+    for name, colour in (("spout.jpg", (200, 30, 30)), ("box.jpg", (30, 30, 200))):
+        sent = client.post(
+            f"/disputes/{dispute.id}/evidence",
+            data={"evidence": (jpeg(colour), name)},
+            content_type="multipart/form-data",
+            headers=HX,
+        )
+        assert sent.status_code == 200, text(sent)
+        rows[name] = text(sent)
+        assert f"Caption for {name}" in rows[name]
+    spout_form = re.search(r'<form class="upload-row__caption"[^>]*action="([^"]+)"', rows["spout.jpg"])
+    assert spout_form
+    saved = client.post(spout_form.group(1), data={"caption": "Crack along the spout"}, headers=HX)
+    assert saved.status_code == 200
+    assert {k: v for k, v in captions(dispute.id).items() if k in rows} == {
+        "spout.jpg": "Crack along the spout",
+        "box.jpg": "",
+    }
+
+
+def test_e1_a_caption_sent_with_several_files_is_refused_and_nothing_is_stored(client, auth, world: World):
+    dispute = world.open(ago(1))
+    auth.login_as(world.buyer)
+    before = captions(dispute.id)
+    sent = client.post(
+        f"/disputes/{dispute.id}/evidence",
+        data={"evidence": [(jpeg((1, 2, 3)), "a.jpg"), (jpeg((4, 5, 6)), "b.jpg")], "caption": "Broken"},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 422 and "caption each file on its own" in text(sent)
+    assert captions(dispute.id) == before
+
+
+def test_e1_the_upload_form_has_no_batch_caption(client, auth, world: World):
+    dispute = world.open(ago(1))
+    auth.login_as(world.buyer)
+    page = text(client.get(f"/disputes/{dispute.id}"))
+    form = page[page.index('id="evidence-form"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="caption"' not in form
