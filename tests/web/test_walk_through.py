@@ -72,14 +72,18 @@ def test_m4_a_mediator_proposes_a_single_solution_as_the_form_sends_it(client, a
     )
     assert response.status_code == (200 if headers else 303), text(response)
     decision = db.session.scalar(select(Decision))
-    assert decision is not None and [(s.position, str(s.amount)) for s in decision.solutions] == [(1, "12.00")]
+    assert decision is not None and [(s.position, str(s.amount)) for s in decision.solutions] == [
+        (1, "12.00")
+    ]
     auth.login_as(world.buyer)
     page = text(client.get(f"/disputes/{dispute.id}"))
     assert page.count('id="solution-') == 1 and "Refund only, <strong>12.00 USD</strong>" in page
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
-def test_m4_a_refused_proposal_names_its_solution_and_keeps_what_was_typed(client, auth, world: World, headers):
+def test_m4_a_refused_proposal_names_its_solution_and_keeps_what_was_typed(
+    client, auth, world: World, headers
+):
     dispute = escalated(world)
     auth.login_as(world.mediator)
     typed = {
@@ -89,7 +93,9 @@ def test_m4_a_refused_proposal_names_its_solution_and_keeps_what_was_typed(clien
         "solution2_comment": "Everything back after a return",
     }
     response = client.post(
-        f"/disputes/{dispute.id}/propose-decision", data={**typed, "version": dispute.version}, headers=headers
+        f"/disputes/{dispute.id}/propose-decision",
+        data={**typed, "version": dispute.version},
+        headers=headers,
     )
     assert response.status_code == 422
     html = text(response)
@@ -182,7 +188,11 @@ def test_h3_m5_a_final_decision_shows_the_decision_as_taken(client, auth, world:
         lambda c: mediation.answer_decision(c, "0", "No", _no_files()),
     )
     world.act(
-        world.mediator, dispute, Action.FINAL_DECISION, NOW, lambda c: mediation.final_decision(c, "1", "", [])
+        world.mediator,
+        dispute,
+        Action.FINAL_DECISION,
+        NOW,
+        lambda c: mediation.final_decision(c, "1", "", []),
     )
     auth.login_as(world.buyer)
     steps = bar_steps(text(client.get(f"/disputes/{dispute.id}/parts/progress", headers=HX)))
@@ -228,7 +238,11 @@ def agreed_at_ten(world: World):
         lambda c: negotiation.reject_request(c, {"resolution": "refund_only", "amount": "10.00"}),
     )
     world.act(
-        world.buyer, dispute, Action.ACCEPT_PROPOSAL, ago(1), lambda c: negotiation.accept_proposal(c, counter.id)
+        world.buyer,
+        dispute,
+        Action.ACCEPT_PROPOSAL,
+        ago(1),
+        lambda c: negotiation.accept_proposal(c, counter.id),
     )
     return world.reload(dispute)
 
@@ -313,7 +327,10 @@ def test_h1_the_parties_history_has_no_rule_ids_and_the_mediators_keeps_them(cli
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_error_pages_say_what_happened_without_a_status_code(client, auth, world: World, headers):
     auth.login_as(world.buyer)
-    refusals = ((client.get("/mediation", headers=headers), 403), (client.get("/disputes/999999", headers=headers), 404))
+    refusals = (
+        (client.get("/mediation", headers=headers), 403),
+        (client.get("/disputes/999999", headers=headers), 404),
+    )
     for response, status in refusals:
         html = text(response)
         assert response.status_code == status and 'id="error-title"' in html

@@ -198,4 +198,6 @@ def test_m4_each_wrong_field_is_named_with_its_solution():
 
 def test_f3_m4_a_solution_above_the_order_total_is_refused():
     errors = option_errors(("refund_only", "25", ""), ("return_and_refund", "50.01", ""))
-    assert errors == {"solution2_amount": "Solution 2: the amount cannot be more than the order total, 50.00 USD."}
+    assert errors == {
+        "solution2_amount": "Solution 2: the amount cannot be more than the order total, 50.00 USD."
+    }
