@@ -16,6 +16,7 @@ from .facts import (
     EvidenceRequestFacts,
     Terms,
 )
+from .figures import Figure, describe_figures, figures
 from .money import format_money, parse_amount, smallest_amount
 from .opening import (
     DisputeRequest,
@@ -79,6 +80,7 @@ __all__ = [
     "Effect",
     "EffectKind",
     "EvidenceRequestFacts",
+    "Figure",
     "FormInvalid",
     "MediationStatus",
     "NotPermitted",
@@ -106,8 +108,10 @@ __all__ = [
     "check_can_open",
     "check_proposal_slot",
     "current_stage",
+    "describe_figures",
     "due_deadline",
     "effect_of",
+    "figures",
     "first_contact_due",
     "format_money",
     "guidance_for",

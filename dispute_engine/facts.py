@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .policy import Policy
-from .vocabulary import Actor, RefundStatus, Resolution, ReturnStatus, State
+from .vocabulary import Actor, Outcome, RefundStatus, Resolution, ReturnStatus, State
 
 REJECTED = 0  # a party's answer to a mediator decision that accepts none of its solutions
 
@@ -95,6 +95,9 @@ class DisputeFacts:
     return_status: ReturnStatus | None = None
     return_due_at: datetime | None = None  # ship-by or confirm-by, as the status says
     buyer_tier: str = "regular"
+    # How it ended (C4), kept while a complaint sends it back to the platform (C3).
+    outcome: Outcome | None = None
+    outcome_terms: Terms | None = None
 
     def requests_for(self, party: Actor) -> tuple[EvidenceRequestFacts, ...]:
         """The open evidence requests addressed to `party`."""

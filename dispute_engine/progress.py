@@ -14,6 +14,7 @@ from .vocabulary import (
     Actor,
     DeadlineKind,
     MediationStatus,
+    Outcome,
     RefundStatus,
     ReturnStatus,
     Stage,
@@ -25,10 +26,11 @@ STAGES = tuple(Stage)
 
 @dataclass(frozen=True)
 class StageView:
-    """One step of the bar: done, current, upcoming or skipped."""
+    """One step of the bar: done, current, upcoming, skipped, or missed (its clock ran out unanswered)."""
 
     stage: Stage
     status: str
+    note: str = ""  # how the step went, where its name alone would mislead ("accepted", "no answer")
 
 
 @dataclass(frozen=True)
@@ -79,33 +81,57 @@ def _money_still_moving(facts: DisputeFacts) -> bool:
     )
 
 
-def _reached(facts: DisputeFacts) -> set[Stage]:
-    reached = {Stage.OPENED, Stage.SELLER_RESPONSE}
-    if facts.seller_responded_at or facts.state is State.NEGOTIATING:
-        reached.add(Stage.NEGOTIATION)
-    if facts.escalated_at:
-        reached.update({Stage.NEGOTIATION, Stage.PLATFORM_REVIEW})
-    if facts.decision:
-        reached.add(Stage.DECISION)
-    if facts.refund_status or facts.return_status:
-        reached.add(Stage.REFUND)
-    return reached
+DECIDED_BY_PLATFORM = {
+    Outcome.FINAL_DECISION: "final decision",
+    Outcome.MEDIATION_AGREED: "both accepted a solution",
+    Outcome.BUYER_MISSED_DEADLINE: "the buyer missed a deadline",
+    Outcome.SELLER_MISSED_DEADLINE: "the seller did not take part",
+}
+
+
+def _path(facts: DisputeFacts) -> dict[Stage, tuple[str, str]]:
+    """How each stage behind the dispute went, as (status, note); a stage missing was not reached."""
+    outcome = facts.outcome
+    path = {Stage.OPENED: ("done", "")}
+    if facts.seller_responded_at is not None:
+        accepted = outcome is Outcome.SELLER_ACCEPTED
+        path[Stage.SELLER_RESPONSE] = ("done", "accepted" if accepted else "rejected")
+        if not accepted:  # S3: a rejection is what opens the negotiation
+            path[Stage.NEGOTIATION] = ("done", "agreed" if outcome is Outcome.AGREED else "")
+    elif outcome is Outcome.SELLER_DID_NOT_RESPOND:
+        path[Stage.SELLER_RESPONSE] = ("missed", "no answer")
+    if facts.escalated_at is not None:  # N1 after a negotiation, or C3 a complaint after any ending
+        path[Stage.PLATFORM_REVIEW] = ("done", "")
+    if outcome in DECIDED_BY_PLATFORM and facts.escalated_at is not None:
+        path[Stage.DECISION] = ("done", DECIDED_BY_PLATFORM[outcome])
+    elif facts.decision is not None:
+        path[Stage.DECISION] = ("done", "")
+    if facts.refund_status is RefundStatus.REFUNDED:
+        path[Stage.REFUND] = ("done", "refunded")
+    elif facts.refund_status is RefundStatus.PENDING or facts.return_status is not None:
+        path[Stage.REFUND] = ("done", "")
+    if facts.return_status is ReturnStatus.LAPSED:
+        path[Stage.REFUND] = ("missed", "the item was not sent back")
+    return path
 
 
 def progress(facts: DisputeFacts, now: datetime) -> Progress:
-    """The progress bar's model: every stage's status, the next step, who acts, time left (H3)."""
+    """The progress bar's model: every stage's status, the next step, who acts, time left (H3).
+
+    Behind the current stage each ending draws its own path: a stage the dispute went through is
+    done, one it went past without is skipped, and a seller who let S1 run out missed its response.
+    """
     current = current_stage(facts)
-    reached = _reached(facts)
+    path = _path(facts)
     finished = current is None
     views = []
     for stage in STAGES:
         if stage is current:
-            status = "current"
+            views.append(StageView(stage, "current"))
         elif finished or STAGES.index(stage) < STAGES.index(current or Stage.REFUND):
-            status = "done" if stage in reached else "skipped"
+            views.append(StageView(stage, *path.get(stage, ("skipped", ""))))
         else:
-            status = "upcoming"
-        views.append(StageView(stage, status))
+            views.append(StageView(stage, "upcoming"))
     deadline = next_deadline(facts)
     must_act = deadline.must_act if deadline else _who_acts_without_clock(facts)
     at = deadline.at if deadline else None

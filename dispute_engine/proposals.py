@@ -84,13 +84,17 @@ def validate_decision_solutions(
     currency: str,
     received: bool,
 ) -> list[ProposalForm]:
-    """Check the mediator's one or two solutions (M4); a solution may grant nothing (0)."""
-    filled = [o for o in solutions if any(str(v or "").strip() for v in o[:2])]
+    """Check the mediator's one or two solutions (M4); a solution may grant nothing (0).
+
+    A solution is there when its amount or its comment was typed: its resolution alone says nothing,
+    since a form's choice of resolution always sends one. Errors name the solution by its place.
+    """
+    filled = [(i, o) for i, o in enumerate(solutions, start=1) if any(str(v or "").strip() for v in o[1:])]
     if not 1 <= len(filled) <= 2:
         raise FormInvalid({"solutions": "Offer one or two solutions."})
     forms: list[ProposalForm] = []
     errors: dict[str, str] = {}
-    for index, (resolution, amount, comment) in enumerate(filled, start=1):
+    for place, (resolution, amount, comment) in filled:
         try:
             forms.append(
                 validate_terms(
@@ -104,9 +108,15 @@ def validate_decision_solutions(
                 )
             )
         except FormInvalid as exc:
-            errors.update({f"solution{index}_{k}": v for k, v in exc.errors.items()})
+            errors.update({f"solution{place}_{k}": _of_solution(place, v) for k, v in exc.errors.items()})
     if errors:
         raise FormInvalid(errors)
     if len(forms) == 2 and forms[0].terms == forms[1].terms:
         raise FormInvalid({"solutions": "The two solutions are the same; offer one, or two different ones."})
     return forms
+
+
+def _of_solution(place: int, message: str) -> str:
+    """`Enter an amount.` as `Solution 2: enter an amount.`, so a refusal says which solution."""
+    first = message[:1].lower() if message[1:2].islower() else message[:1]  # keep "USD" as it is
+    return f"Solution {place}: {first}{message[1:]}"

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, or_, select
 
-from dispute_engine import OPEN_STATES, Actor, Progress, Stage, progress
+from dispute_engine import OPEN_STATES, Actor, Figure, Progress, Stage, figures, progress
 from webapp.accounts.models import User
 from webapp.core.extensions import db
 from webapp.dashboard.listing import list_disputes, settle_due
@@ -54,6 +54,7 @@ class HomeRow:
     actor: Actor
     progress: Progress
     stage: str
+    figures: tuple[Figure, ...]  # the request, then what was proposed, agreed or decided; last stands
 
     @property
     def needs_me(self) -> bool:
@@ -112,7 +113,7 @@ def party_home(user: User, filters: HomeFilters, now: datetime) -> PartyHome:
     for listed in list_disputes(Dispute.order_id.in_(my_orders)):
         bar = progress(listed.facts, now)
         actor = Actor.BUYER if listed.dispute.order.buyer_id == user.id else Actor.SELLER
-        rows.append(HomeRow(listed.dispute, actor, bar, stage_of(bar)))
+        rows.append(HomeRow(listed.dispute, actor, bar, stage_of(bar), figures(listed.facts)))
     rows = sorted((r for r in rows if _matches(r, filters.stage)), key=_soonest)
     orders: list[Order] = []
     if not filters.stage:

@@ -13,8 +13,10 @@ from sqlalchemy import ColumnElement, select
 from dispute_engine import (
     DeadlineKind,
     DisputeFacts,
+    Figure,
     MediationStatus,
     State,
+    figures,
     first_contact_due,
     mediation_status,
     mediator_due_at,
@@ -88,6 +90,7 @@ class QueueRow:
     due_at: datetime
     due_what: str
     due_in: timedelta  # negative once the due time has passed
+    figures: tuple[Figure, ...]  # the request, then a live proposal or what a complaint reopened
     holder: str | None = None  # the name of the mediator who holds the case, None while it is free
 
     @property
@@ -166,6 +169,7 @@ def mediator_queue(filters: QueueFilters, now: datetime, me: User) -> Queue:
                 due,
                 due_what(listed.facts, due),
                 due - now,
+                figures(listed.facts),
                 holders.get(listed.dispute.mediator_id),
             )
         )

@@ -58,5 +58,7 @@ def facts_from(dispute: Dispute, **contributed: Any) -> DisputeFacts:
         closed_at=dispute.closed_at,
         appealed=dispute.appealed_at is not None,
         buyer_tier=str(order.buyer.membership_tier),
+        outcome=dispute.outcome,
+        outcome_terms=dispute.outcome_terms,
         **contributed,
     )

@@ -75,6 +75,13 @@ class Dispute(Model):
         """The buyer's current request as terms."""
         return Terms(self.resolution, self.amount)
 
+    @property
+    def outcome_terms(self) -> Terms | None:
+        """The terms it closed (or was cancelled) on, None while it has no outcome."""
+        if self.outcome_resolution is None or self.outcome_amount is None:
+            return None
+        return Terms(self.outcome_resolution, self.outcome_amount)
+
     def table_the_request(self, author_id: int, at: datetime) -> Proposal:
         """Put the buyer's request on the table as its standing proposal (O4, N6, C2)."""
         proposal = Proposal(

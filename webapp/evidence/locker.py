@@ -33,6 +33,9 @@ def add_evidence(ctx: ActionContext, uploads: list[Upload], caption: str = "") -
         raise FormInvalid({"evidence": "Choose at least one photo or video."})
     if len(caption.strip()) > CAPTION_MAX:
         raise FormInvalid({"caption": f"Keep a caption under {CAPTION_MAX} characters."})
+    if caption.strip() and len(uploads) > 1:
+        # A caption says what one photo shows; the same words under several would mislead the mediator.
+        raise FormInvalid({"caption": "A caption describes one file: caption each file on its own."})
     checked = check_uploads(uploads)
     items = store_uploads(ctx.dispute, ctx.person, ctx.actor, checked, now=ctx.now, caption=caption)
     names = ", ".join(item.display_name for item in items)

@@ -56,7 +56,8 @@ def upload(dispute_id: int) -> Response:
 
     if not htmx.wants_partial():
         items = perform(current_user, dispute_id, Action.ADD_EVIDENCE, clock.now(), add)
-        return _to_dispute(dispute_id, f"{len(items)} file(s) added. They are being prepared for viewing.")
+        added = f"{len(items)} file(s) added. They are being prepared for viewing"
+        return _to_dispute(dispute_id, f"{added}; caption each one with “Caption or remove” on its card.")
     name = files[0].filename if files else "The file"
     try:
         items = perform(current_user, dispute_id, Action.ADD_EVIDENCE, clock.now(), add)

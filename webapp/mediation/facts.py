@@ -27,6 +27,17 @@ def open_requests(dispute: Dispute) -> list[EvidenceRequest]:
     )
 
 
+def answered_requests(dispute: Dispute) -> list[EvidenceRequest]:
+    """The mediator's evidence requests a party answered, each with its comment, oldest first (M2)."""
+    return list(
+        db.session.scalars(
+            select(EvidenceRequest)
+            .where(EvidenceRequest.dispute_id == dispute.id, EvidenceRequest.status == RequestStatus.ANSWERED)
+            .order_by(EvidenceRequest.responded_at, EvidenceRequest.id)
+        )
+    )
+
+
 def current_decision(dispute: Dispute) -> Decision | None:
     """The decision the parties are answering now, if any."""
     return db.session.scalar(

@@ -116,7 +116,9 @@ def respond_evidence(ctx: ActionContext, comment: str, files: Attachments) -> Do
         request.status = RequestStatus.ANSWERED
         request.responded_at = ctx.now
         request.response_comment = text
-    summary = f"The {ctx.actor.value} responded to the mediator with {len(hashes)} file(s)."
+    files_said = {0: "no file", 1: "1 file"}.get(len(hashes), f"{len(hashes)} files")
+    summary = f"The {ctx.actor.value} responded to the mediator with {files_said}"
+    summary += f': "{text}"' if text else "."
     return Done("evidence_provided", summary, data={"comment": text, "evidence": hashes})
 
 

@@ -15,6 +15,8 @@ from dispute_engine import (
     Actor,
     MediationStatus,
     State,
+    describe_figures,
+    figures,
     format_money,
     mediation_status,
     progress,
@@ -30,7 +32,7 @@ from webapp.disputes.lifecycle import APPEAL_REASONS
 from webapp.disputes.models import Dispute, Message
 from webapp.evidence.views import evidence_context, shown_items
 from webapp.history.models import Event
-from webapp.mediation.facts import current_decision, open_requests
+from webapp.mediation.facts import answered_requests, current_decision, open_requests
 from webapp.mediation.records import party_records
 from webapp.orders.listing import snapshot_of
 from webapp.settlement.facts import active_refund, active_return
@@ -38,6 +40,7 @@ from webapp.settlement.facts import active_refund, active_return
 # The parts of the page that refresh themselves; an action re-renders them all (not the thread,
 # which has its own cursor, so a message being typed is never wiped).
 PARTS = (
+    "summary",
     "progress",
     "outcome",
     "settlement",
@@ -80,6 +83,7 @@ def base_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any
         "reasons": reasons_for(dispute.received),
         "appeal_reasons": APPEAL_REASONS,
         "money": lambda amount: format_money(amount, dispute.currency),
+        "amounts_said": describe_figures(figures(facts), dispute.currency),
         "policy": policy_named(dispute.policy),
         "minimum": smallest_amount(dispute.currency),
     }
@@ -109,7 +113,11 @@ def _history(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
 
 
 def _mediation(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
-    return {"requests": open_requests(dispute), "decision": current_decision(dispute)}
+    return {
+        "requests": open_requests(dispute),
+        "answered_requests": answered_requests(dispute),
+        "decision": current_decision(dispute),
+    }
 
 
 def _settlement(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
@@ -138,6 +146,7 @@ EXTRAS: dict[str, Extra] = {
 # What each part shows beyond the base: a part builds only these (the thread and the mediator's
 # tools count the evidence; pins are marked in the thread).
 NEEDS: dict[str, tuple[str, ...]] = {
+    "summary": (),
     "progress": (),
     "outcome": (),
     "dispute-actions": (),

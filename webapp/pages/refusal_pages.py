@@ -27,6 +27,7 @@ def dispute_page_refusal(refusal: Refusal) -> Response | None:
         "error": refusal.message,
         "errors": refusal.errors,
         "submitted": request.form,
+        "refused": (request.view_args or {}).get("name"),  # which action's form to fill back in
     }
     if not htmx.wants_partial():
         return make_response(render_template("disputes/show.html", **context), refusal.status)

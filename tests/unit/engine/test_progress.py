@@ -23,6 +23,7 @@ from dispute_engine import (
     REJECTED,
     Actor,
     MediationStatus,
+    Outcome,
     RefundStatus,
     ReturnStatus,
     Stage,
@@ -120,12 +121,13 @@ def test_h3_s1_closed_by_seller_silence_with_the_refund_pending():
         seller_responded_at=None,
         escalated_at=None,
         closed_at=after_opening(5),
+        outcome=Outcome.SELLER_DID_NOT_RESPOND,
         refund_status=RefundStatus.PENDING,
         refund_due_at=after_opening(20),
     )
     view = progress(dispute, after_opening(6))
     assert view.current is Stage.REFUND
-    assert bar(dispute) == statuses("done", "done", "skipped", "skipped", "skipped", "current")
+    assert bar(dispute) == statuses("done", "missed", "skipped", "skipped", "skipped", "current")
     assert view.must_act == (Actor.SELLER,)
     assert "23 March 2025" in view.next_step
 
@@ -319,3 +321,119 @@ def test_m8_the_queue_is_ordered_by_due_time_so_gold_members_come_before_regular
 )
 def test_m8_only_escalated_disputes_are_in_the_queue(dispute):
     assert mediator_due_at(dispute) is None
+
+
+# H3, C4: each ending draws its own true path ------------------------------------------------------
+
+PAID = {"refund_status": RefundStatus.REFUNDED}
+UNANSWERED = {"seller_responded_at": None, "escalated_at": None}
+NOT_ESCALATED = {"escalated_at": None}
+ENDINGS = [
+    # (ending, facts beyond closed(), the bar as "status" or "status: note" per stage)
+    (
+        "S2 the seller accepted the request",
+        {**NOT_ESCALATED, "outcome": Outcome.SELLER_ACCEPTED, **PAID},
+        ["done", "done: accepted", "skipped", "skipped", "skipped", "done: refunded"],
+    ),
+    (
+        "S1 the seller never answered",
+        {**UNANSWERED, "outcome": Outcome.SELLER_DID_NOT_RESPOND, **PAID},
+        ["done", "missed: no answer", "skipped", "skipped", "skipped", "done: refunded"],
+    ),
+    (
+        "N4 the parties agreed",
+        {**NOT_ESCALATED, "outcome": Outcome.AGREED, **PAID},
+        ["done", "done: rejected", "done: agreed", "skipped", "skipped", "done: refunded"],
+    ),
+    (
+        "M5 both accepted the mediator's solution",
+        {"outcome": Outcome.MEDIATION_AGREED, **PAID},
+        [
+            "done",
+            "done: rejected",
+            "done",
+            "done",
+            "done: both accepted a solution",
+            "done: refunded",
+        ],
+    ),
+    (
+        "M5 the mediator's final decision, with a refund",
+        {"outcome": Outcome.FINAL_DECISION, **PAID},
+        ["done", "done: rejected", "done", "done", "done: final decision", "done: refunded"],
+    ),
+    (
+        "M5 the mediator's final decision, nothing to refund",
+        {"outcome": Outcome.FINAL_DECISION},
+        ["done", "done: rejected", "done", "done", "done: final decision", "skipped"],
+    ),
+    (
+        "M3 the buyer missed the mediator's deadline",
+        {"outcome": Outcome.BUYER_MISSED_DEADLINE},
+        [
+            "done",
+            "done: rejected",
+            "done",
+            "done",
+            "done: the buyer missed a deadline",
+            "skipped",
+        ],
+    ),
+    (
+        "M3 the seller did not take part",
+        {"outcome": Outcome.SELLER_MISSED_DEADLINE, **PAID},
+        [
+            "done",
+            "done: rejected",
+            "done",
+            "done",
+            "done: the seller did not take part",
+            "done: refunded",
+        ],
+    ),
+    (
+        "C1 cancelled before the seller answered",
+        {**UNANSWERED, "state": State.CANCELLED, "outcome": Outcome.CANCELLED},
+        ["done", "skipped", "skipped", "skipped", "skipped", "skipped"],
+    ),
+    (
+        "C1 cancelled during negotiation",
+        {**NOT_ESCALATED, "state": State.CANCELLED, "outcome": Outcome.CANCELLED},
+        ["done", "done: rejected", "done", "skipped", "skipped", "skipped"],
+    ),
+    (
+        "C1 arbitration cancelled",
+        {"outcome": Outcome.ARBITRATION_CANCELLED},
+        ["done", "done: rejected", "done", "done", "skipped", "skipped"],
+    ),
+    (
+        "F2 agreed on a return the buyer never shipped",
+        {**NOT_ESCALATED, "outcome": Outcome.SELLER_ACCEPTED, "return_status": ReturnStatus.LAPSED},
+        [
+            "done",
+            "done: accepted",
+            "skipped",
+            "skipped",
+            "skipped",
+            "missed: the item was not sent back",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("ending", "overrides", "expected"), ENDINGS, ids=[e[0] for e in ENDINGS])
+def test_h3_c4_each_ending_draws_its_own_true_path(ending, overrides, expected):
+    dispute = closed(**overrides)
+    view = progress(dispute, after_opening(30))
+    assert view.current is None
+    assert [f"{s.status}: {s.note}" if s.note else s.status for s in view.stages] == expected
+
+
+def test_h3_c4_every_ending_is_in_the_table():
+    drawn = {overrides["outcome"] for _, overrides, _ in ENDINGS}
+    assert drawn == set(Outcome)
+
+
+def test_h3_c3_a_complaint_after_the_seller_accepted_goes_to_review_without_a_negotiation():
+    dispute = escalated(outcome=Outcome.SELLER_ACCEPTED, escalated_at=after_opening(10))
+    assert bar(dispute) == statuses("done", "done", "skipped", "current", "upcoming", "upcoming")

@@ -151,8 +151,24 @@ def test_m4_the_sources_two_solutions_half_back_keeping_it_or_everything_after_r
 
 
 def test_m4_one_solution_is_enough_and_empty_rows_are_ignored():
-    forms = solutions(("refund_only", "45", ""), ("", "", "a comment alone is no solution"))
+    forms = solutions(("refund_only", "45", ""), ("", "", ""))
     assert len(forms) == 1
+
+
+def test_m4_a_second_solution_with_only_its_resolution_chosen_is_absent():
+    # A form's choice of resolution always sends a value: nothing typed means no second solution.
+    forms = solutions(("refund_only", "45", "Keep it"), ("refund_only", "", " "))
+    assert [form.terms for form in forms] == [Terms(REFUND, Decimal("45.00"))]
+
+
+def test_m4_a_solution_with_a_comment_but_no_amount_asks_for_its_amount_by_name():
+    errors = option_errors(("refund_only", "45", ""), ("refund_only", "", "Everything back after a return"))
+    assert errors == {"solution2_amount": "Solution 2: enter an amount."}
+
+
+def test_m4_errors_name_the_solution_where_it_was_typed():
+    errors = option_errors(("refund_only", "", ""), ("refund_only", "12.345", ""))
+    assert errors == {"solution2_amount": "Solution 2: USD amounts have at most 2 decimals."}
 
 
 def test_m4_no_solution_is_refused():
@@ -182,4 +198,6 @@ def test_m4_each_wrong_field_is_named_with_its_solution():
 
 def test_f3_m4_a_solution_above_the_order_total_is_refused():
     errors = option_errors(("refund_only", "25", ""), ("return_and_refund", "50.01", ""))
-    assert errors == {"solution2_amount": "The amount cannot be more than the order total, 50.00 USD."}
+    assert errors == {
+        "solution2_amount": "Solution 2: the amount cannot be more than the order total, 50.00 USD."
+    }

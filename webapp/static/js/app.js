@@ -94,13 +94,11 @@
     one.setAttribute("hx-encoding", "multipart/form-data");
     one.setAttribute("hx-target", "closest li");
     one.setAttribute("hx-swap", "outerHTML");
-    ["csrf_token", "caption"].forEach(function (name) {
-      var input = document.createElement("input");
-      input.type = "hidden";
-      input.name = name;
-      input.value = form.elements[name] ? form.elements[name].value : "";
-      one.appendChild(input);
-    });
+    var token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "csrf_token";
+    token.value = form.elements.csrf_token.value;
+    one.appendChild(token);
     var picker = document.createElement("input");
     picker.type = "file";
     picker.name = "evidence";
