@@ -1,5 +1,6 @@
 """A long dispute's page against a short one's: 1,000 messages, 1,000 events and 50 evidence items
-against 5 of each, for a party and for the mediator, through the whole request path.
+against 5 of each, for a party and for the mediator, through the whole request path; and, to tell
+the thread from the locker, the same long thread and history with 5 items.
 
 Run: .venv/bin/python -m benchmarks.long_dispute
 Both pages are requested the same way, outside any app context, in turns within each round, so
@@ -27,7 +28,12 @@ from webapp.core.extensions import db
 from webapp.disputes.pipeline import perform
 from webapp.mediation.services import take_case
 
-LONG, SHORT = (1000, 1000, 50), (5, 5, 5)  # messages, events, evidence items
+# messages, events, evidence items
+SIZES = {"long": (1000, 1000, 50), "long thread": (1000, 1000, 5), "short": (5, 5, 5)}
+LINES = {
+    "long": "1,000 messages, 1,000 events, 50 items vs 5 of each",
+    "long thread": "1,000 messages, 1,000 events, 5 items vs 5 of each",
+}
 ROUNDS = 30
 TARGET = 1.2
 
@@ -52,7 +58,7 @@ def logged_in(client: FlaskClient, role: Role) -> FlaskClient:
 
 
 def run() -> list[dict[str, Any]]:
-    """One row per viewer: the long dispute's page time against the short one's."""
+    """Rows of the long dispute's page time against the short one's, per viewer (and thread alone)."""
     folder = Path(tempfile.mkdtemp(prefix="long-dispute-"))
     app = bench_app(folder, JOBS="eager")
     now = datetime.now(UTC)
@@ -60,28 +66,32 @@ def run() -> list[dict[str, Any]]:
     with app.app_context():
         people = add_people()
         ids = {}
-        for name, (messages, events, evidence) in {"long": LONG, "short": SHORT}.items():
-            number = f"L-{name}"
+        for name, (messages, events, evidence) in SIZES.items():
+            number = f"L-{len(ids)}"
             ids[name] = make_dispute(
                 people, number, now, messages=messages, events=events, evidence=evidence, opened=opened
             )
             escalate(ids[name], people, rejected)
             perform(people.get(Role.MEDIATOR), ids[name], Action.TAKE_CASE, now, take_case)
             db.session.commit()
-    return [measure(app, role, ids) for role in (Role.BUYER, Role.MEDIATOR)]
+    cases = [(Role.BUYER, "long"), (Role.BUYER, "long thread"), (Role.MEDIATOR, "long")]
+    return [
+        measure(app, role, f"/disputes/{ids[name]}", f"/disputes/{ids['short']}", name)
+        for role, name in cases
+    ]
 
 
-def measure(app: Flask, role: Role, ids: dict[str, int]) -> dict[str, Any]:
-    """The row of one viewer."""
+def measure(app: Flask, role: Role, long_page: str, short_page: str, name: str) -> dict[str, Any]:
+    """The row of one viewer: the long page against the short one."""
     client = logged_in(app.test_client(), role)
-    pages = {name: f"/disputes/{dispute_id}" for name, dispute_id in ids.items()}
+    pages = {"long": long_page, "short": short_page}
     statements = {}
-    for name, page in pages.items():
+    for which, page in pages.items():
         assert client.get(page).status_code == 200, page
-        statements[name] = count_statements(app, lambda page=page: client.get(page))
-    long_s, short_s = paired_medians(lambda: client.get(pages["long"]), lambda: client.get(pages["short"]))
+        statements[which] = count_statements(app, lambda page=page: client.get(page))
+    long_s, short_s = paired_medians(lambda: client.get(long_page), lambda: client.get(short_page))
     return {
-        "line": f"long dispute page ({role.value}): 1,000 messages, 1,000 events, 50 items vs 5 of each",
+        "line": f"long dispute page ({role.value}): {LINES[name]}",
         "ours_s": long_s,
         "baseline_s": short_s,
         "ratio": long_s / short_s,
