@@ -16,21 +16,17 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
+from flask import Flask
 from werkzeug.serving import make_server
 
-from webapp import create_app
-from webapp.accounts.models import Role, User
-from webapp.core.extensions import db
-from webapp.disputes.opening import open_dispute
-from webapp.orders.models import Order
+from benchmarks.dispute_data import EMAILS, PASSWORD, add_people, bench_app, make_dispute
+from webapp.accounts.models import Role
 
 ROUNDS = 5
-PASSWORD = "benchmark"
 
 
 class Client:
@@ -70,39 +66,16 @@ class Client:
             start.wait()
         for n in range(rounds):
             self.send("page", "GET", f"/disputes/{dispute_id}")
-            self.send("poll", "GET", f"/disputes/{dispute_id}/version?v=0")
+            self.send("poll", "GET", f"/disputes/{dispute_id}/poll?v=0&a=0")
             self.send("message", "POST", f"/disputes/{dispute_id}/message", {"body": f"{email} {n}"})
 
 
-def seed(app_config: dict[str, object]) -> tuple[object, int]:
-    app = create_app(app_config)
+def seed(folder: Path) -> tuple[Flask, int]:
+    """An app on a fresh SQLite file in `folder` (jobs eager), and one open dispute."""
+    app = bench_app(folder, JOBS="eager")
     with app.app_context():
-        db.create_all()
-        buyer = User(email="b@example.com", name="B", role=Role.BUYER)
-        seller = User(email="s@example.com", name="S", role=Role.SELLER)
-        for user in (buyer, seller):
-            user.set_password(PASSWORD)
-            db.session.add(user)
-        now = datetime.now(UTC)
-        order = Order(
-            number="C-1",
-            buyer=buyer,
-            seller=seller,
-            item_title="Lamp",
-            item_price=Decimal("40.00"),
-            shipping_cost=Decimal("5.00"),
-            currency="USD",
-            paid_at=now - timedelta(days=30),
-            dispatched_at=now - timedelta(days=28),
-            protection_ends_at=now + timedelta(days=10),
-            policy="aliexpress",
-        )
-        db.session.add(order)
-        db.session.commit()
-        form = {"received": "no", "reason": "no_tracking", "resolution": "refund_only", "amount": "10"}
-        dispute = open_dispute(buyer, order.id, {**form, "description": "Never came"}, now=now)
-        db.session.commit()
-        return app, dispute.id
+        dispute_id = make_dispute(add_people(), "C-1", datetime.now(UTC))
+    return app, dispute_id
 
 
 def run(port: int, dispute_id: int, clients: int, rounds: int) -> list[tuple[str, int, float]]:
@@ -111,7 +84,7 @@ def run(port: int, dispute_id: int, clients: int, rounds: int) -> list[tuple[str
     threads = [
         threading.Thread(
             target=person.session,
-            args=("b@example.com" if n % 2 else "s@example.com", dispute_id, rounds, start),
+            args=(EMAILS[Role.BUYER] if n % 2 else EMAILS[Role.SELLER], dispute_id, rounds, start),
         )
         for n, person in enumerate(people)
     ]
@@ -140,15 +113,7 @@ def main() -> None:
     clients = int(sys.argv[1]) if len(sys.argv) > 1 else 40
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     folder = Path(tempfile.mkdtemp())
-    app, dispute_id = seed(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
-            "MEDIA_ROOT": str(folder / "media"),
-            "WTF_CSRF_ENABLED": False,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "JOBS": "eager",
-        }
-    )
+    app, dispute_id = seed(folder)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -99,6 +100,48 @@ def test_e1_e3_a_photo_and_a_video_upload_with_progress_and_the_video_plays_for_
     for url in media_urls:
         assert stranger.request.get(f"{base_url}{url}").status == 404
     assert seller.request.get(f"{base_url}{media_urls[0]}").status == 200
+
+
+@pytest.fixture
+def long_video(tmp_path: Path) -> Path:
+    """A 20-second 1280x720 clip: its transcode takes seconds, its poster a fraction of one."""
+    path = tmp_path / "walkaround.mp4"
+    subprocess.run(
+        [
+            *("ffmpeg", "-nostdin", "-loglevel", "error"),
+            *("-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=20"),
+            *("-f", "lavfi", "-i", "sine=frequency=330:duration=20"),
+            *("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"),
+            str(path),
+        ],
+        check=True,
+    )
+    return path
+
+
+def test_e1_a_videos_poster_shows_with_the_transcodes_bar_before_the_transcode_ends(
+    as_user: Window, base_url: str, server_env: dict[str, str], photo: Callable[..., Path], long_video: Path
+):
+    order = new_order(server_env, "Floor lamp (poster first)")
+    buyer = as_user("buyer@example.com")
+    open_dispute_on(buyer, base_url, order, amount="20.00", photo=photo("opening.jpg"))
+    upload_evidence(buyer, long_video)
+    card = evidence_card(buyer, long_video.name)
+
+    # One moment of the page where the card shows the poster and says the video is being prepared.
+    buyer.wait_for_function(
+        """name => [...document.querySelectorAll("#evidence li.evidence-card")].some(card =>
+             card.textContent.includes(name) && card.querySelector("img")
+             && card.querySelector("progress") && card.textContent.includes("Preparing the video"))""",
+        arg=long_video.name,
+        timeout=10_000,
+    )
+    expect(card.get_by_role("img")).to_have_attribute("alt", f"Video, being prepared: {long_video.name}")
+
+    # Once the transcode ends the card links to the player and stops asking for itself.
+    expect(card.get_by_role("link")).to_be_visible(timeout=120_000)
+    expect(card).not_to_contain_text("Preparing the video")
+    expect(card).not_to_have_attribute("hx-trigger", re.compile("."))
 
 
 def test_e1_a_file_over_the_size_limit_is_refused_in_the_browser_before_it_is_sent(

@@ -86,6 +86,10 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("disputes.show", "GET"): READERS,
     **{(f"disputes.part:{name}", "GET"): READERS for name in PARTS},
     ("disputes.poll", "GET"): READERS,
+    # Earlier messages and events (without a cursor, a 400 for those let in); AliExpress mediators
+    # do not read the thread (N7).
+    ("disputes.earlier_messages", "GET"): PARTIES,
+    ("disputes.earlier_events", "GET"): READERS,
     ("evidence.viewer", "GET"): READERS,
     ("evidence.card", "GET"): READERS,
     ("evidence.media:display", "GET"): READERS,

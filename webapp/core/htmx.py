@@ -34,6 +34,15 @@ def wants_partial() -> bool:
     return is_htmx() and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
+PAGE_WINDOW_HEADER = "X-Page-Window"
+
+
+def page_window() -> str | None:
+    """What an open page says it shows (its hx-headers), for the fragments it asks for; None otherwise:
+    a whole page is rendered afresh."""
+    return request.headers.get(PAGE_WINDOW_HEADER) if wants_partial() else None
+
+
 def render_partial_or_page(partial_template: str, page_template: str, **context: Any) -> Response:
     """Render the fragment for htmx fragment requests, the whole page otherwise.
 

@@ -19,6 +19,8 @@ from webapp.evidence.models import EvidenceItem, EvidenceKind, ProcessingStatus
 if TYPE_CHECKING:
     from webapp.accounts.models import User
 
+# A video's stills, stored first: fetchable once `preview_ready`, before the item is READY.
+PREVIEW_VARIANTS = ("poster", "thumb")
 # Each variant a browser may fetch, its content type, and whether it is shown inline.
 DERIVED = {
     "display": ("image/webp", EvidenceKind.PHOTO),
@@ -51,7 +53,8 @@ def stored_variant(item: EvidenceItem, variant: str) -> tuple[str, str] | None:
         return None
     content_type, kind = DERIVED[variant]
     source = item.source
-    if source.status is not ProcessingStatus.READY or source.kind is EvidenceKind.TEXT:
+    stored = source.status is ProcessingStatus.READY or (source.preview_ready and variant in PREVIEW_VARIANTS)
+    if not stored or source.kind is EvidenceKind.TEXT:
         return None
     if kind is not None and source.kind is not kind:
         return None

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispute_engine import Actor
@@ -58,6 +58,8 @@ class EvidenceItem(Model):
     caption: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ProcessingStatus] = mapped_column(string_enum(ProcessingStatus))
     progress: Mapped[int] = mapped_column(default=0)
+    # A video's poster and thumbnail are stored: shown, with the progress, before the transcode ends.
+    preview_ready: Mapped[bool] = mapped_column(default=False, server_default=false())
     failure_reason: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(default=0)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a worker's last sign of life

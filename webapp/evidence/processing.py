@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, and_, or_, select, update
+from sqlalchemy import CursorResult, Update, and_, or_, select, update
 from sqlalchemy.sql import ColumnElement
 
 from media import MediaError, MediaRejected, ObjectExists, Variant, evidence_key, photos, video
@@ -147,19 +147,7 @@ def _finish(claim: Claim, status: ProcessingStatus, **values: Any) -> Processing
     if status is READY:
         values |= {"progress": 100, "failure_reason": ""}
     # Session.execute is typed to return a Result; for an UPDATE it is a CursorResult.
-    result = cast(
-        CursorResult[Any],
-        db.session.execute(
-            update(EvidenceItem)
-            .where(
-                EvidenceItem.id == claim.item_id,
-                EvidenceItem.status == ProcessingStatus.PROCESSING,
-                EvidenceItem.attempts == claim.attempt,
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        ),
-    )
+    result = cast(CursorResult[Any], db.session.execute(_held(claim).values(**values)))
     db.session.commit()
     if result.rowcount != 1:
         log.warning("evidence item %s: attempt %s was overtaken by another", claim.item_id, claim.attempt)
@@ -211,21 +199,47 @@ def _video(claim: Claim, original: Path, tmp: Path, heartbeat: Heartbeat) -> dic
     config = current_app.config
     info = video.probe(original)
     video.check_duration(info, float(config["MAX_VIDEO_SECONDS"]))
+    facts = {"width": info.width, "height": info.height, "duration_ms": round(info.duration_s * 1000)}
+    _store_stills(claim, original, tmp, info)  # a tenth of a second or so: shown long before the video
+    _record(claim, preview_ready=True, **facts)
     if not storage().exists(claim.key("video")):  # an earlier attempt may have stored it already
         out = tmp / "video.mp4"
         timeout = float(config["TRANSCODE_TIMEOUT_SECONDS"])
         video.transcode(original, out, info=info, on_progress=heartbeat.progress, timeout=timeout)
         with out.open("rb") as stream:
             _put_stream(claim.key("video"), stream, "video/mp4")
-    heartbeat.progress(95)
-    if not (storage().exists(claim.key("poster")) and storage().exists(claim.key("thumb"))):
-        frame = tmp / "poster.jpg"
-        video.poster(original, frame, info=info)
-        with frame.open("rb") as src:
-            stills = photos.derive_photo(src)
-        _put(claim.key("poster"), stills.display)
-        _put(claim.key("thumb"), stills.thumb)
-    return {"width": info.width, "height": info.height, "duration_ms": round(info.duration_s * 1000)}
+    return facts
+
+
+def _store_stills(claim: Claim, original: Path, tmp: Path, info: video.VideoInfo) -> None:
+    """Store the poster frame and its thumbnail, unless an earlier attempt stored both."""
+    if storage().exists(claim.key("poster")) and storage().exists(claim.key("thumb")):
+        return
+    frame = tmp / "poster.jpg"
+    video.poster(original, frame, info=info)
+    with frame.open("rb") as src:
+        stills = photos.derive_photo(src)
+    _put(claim.key("poster"), stills.display)
+    _put(claim.key("thumb"), stills.thumb)
+
+
+def _record(claim: Claim, **values: Any) -> None:
+    """Write what the item shows while processing goes on, if the claim still holds; commit at once."""
+    db.session.execute(_held(claim).values(**values))
+    db.session.commit()  # seen by the next poll; a job never sits in an open transaction
+
+
+def _held(claim: Claim) -> Update:
+    """An UPDATE of the item that changes nothing once another attempt has claimed it (fencing)."""
+    return (
+        update(EvidenceItem)
+        .where(
+            EvidenceItem.id == claim.item_id,
+            EvidenceItem.status == ProcessingStatus.PROCESSING,
+            EvidenceItem.attempts == claim.attempt,
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _put(key: str, image: photos.DerivedImage) -> None:

@@ -24,8 +24,9 @@ from webapp.disputes.steps import ActionContext, Done
 from webapp.evidence import locker, media_files
 from webapp.evidence.access import may_download_original, visible_item
 from webapp.evidence.access_log import log_view, sightings
+from webapp.evidence.models import EvidenceItem
 from webapp.evidence.services import ACCEPTED, limits
-from webapp.evidence.views import locker_context, shown_items
+from webapp.evidence.views import locker_context, recheck_after, shown_items
 
 bp = Blueprint("evidence", __name__)
 
@@ -191,6 +192,12 @@ def media(item_uuid: str, variant: str) -> Response:
 def file_name(name: str | None) -> str:
     """A filename a person sent, cleaned for showing (see EvidenceItem.display_name)."""
     return readable_name(name)
+
+
+@bp.app_template_global("card_recheck")
+def card_recheck(item: EvidenceItem) -> str | None:
+    """When an evidence card being processed asks for itself again (see recheck_after)."""
+    return recheck_after(item, clock.now())
 
 
 @bp.app_context_processor

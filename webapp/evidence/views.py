@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from dispute_engine import Action, Actor, allowed_actions
@@ -12,6 +13,21 @@ from webapp.disputes.models import Dispute
 from webapp.evidence.access import locker_stamp
 from webapp.evidence.locker import pinned_message_ids
 from webapp.evidence.models import EvidenceItem
+
+# A card being processed asks for itself again: often while its preview is due any moment (a photo's
+# thumbnail, a video's poster: well under a second), so no poll interval is added on top of it;
+# then once a second, as often as a worker records progress.
+FIRST_CHECKS = timedelta(seconds=3)
+QUICK_CHECK, CHECK = "150ms", "1s"
+
+
+def recheck_after(item: EvidenceItem, now: datetime) -> str | None:
+    """How soon a card asks for itself again (an htmx delay), or None once processing ended."""
+    if item.is_final:
+        return None
+    if item.source.preview_ready or now - item.created_at > FIRST_CHECKS:
+        return CHECK
+    return QUICK_CHECK
 
 
 def shown_items(dispute: Dispute, actor: Actor) -> list[EvidenceItem]:

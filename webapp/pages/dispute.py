@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from dispute_engine import NotPermitted
 from webapp.core import clock, htmx
 from webapp.core.input_checks import whole_number
 from webapp.core.uploads import uploads_from_request
@@ -15,7 +16,8 @@ from webapp.disputes.stamp import Seen, page_stamp
 from webapp.disputes.steps import ActionContext, Done
 from webapp.notifications import services as notifications
 from webapp.pages.actions import ACTIONS, ActionSpec, Form, consequence, paced
-from webapp.pages.dispute_context import PARTS, page_context, parts_context
+from webapp.pages.dispute_context import PARTS, earlier_context, page_context, parts_context, thread_visible
+from webapp.pages.windows import Window
 
 bp = Blueprint("disputes", __name__)
 
@@ -38,6 +40,11 @@ def version_from(form: Form) -> int | None:
     if version is None:
         abort(400, description="The form's version of the dispute is not one we made. Reload the page.")
     return version
+
+
+def shown_window() -> Window:
+    """Where the asking page's thread and history start (the latest, for a page rendered afresh)."""
+    return Window.from_header(htmx.page_window())
 
 
 def _page(dispute_id: int) -> Response:
@@ -69,7 +76,8 @@ def part(dispute_id: int, name: str) -> Response:
     now = clock.now()
     dispute, actor = viewable_dispute(current_user, dispute_id, now)
     template = f"disputes/_{name.replace('-', '_')}.html"
-    return htmx.vary(make_response(render_template(template, **parts_context(dispute, actor, now, [name]))))
+    context = parts_context(dispute, actor, now, [name], shown_window())
+    return htmx.vary(make_response(render_template(template, **context)))
 
 
 @bp.get("/disputes/<int:dispute_id>/poll")
@@ -90,10 +98,44 @@ def poll(dispute_id: int) -> Response:
         return redirect(url_for("disputes.show", dispute_id=dispute_id), code=303)
     dispute, actor = viewable_dispute(current_user, dispute_id, now)
     parts = [*PARTS, "thread"] if dispute.version != seen.version else ["thread", "evidence"]
-    context = parts_context(dispute, actor, now, parts)
+    context = parts_context(dispute, actor, now, parts, shown_window())
     body = render_template("disputes/_poller.html", **context)
     body += render_template("disputes/_changed_parts.html", parts=parts, **context)
     return htmx.vary(make_response(body))
+
+
+def _cursor() -> int:
+    """The `before` cursor of an "earlier" link: a message id or event sequence (400 if not one)."""
+    before = whole_number(request.args.get("before"))
+    if not before:
+        abort(400, description="Which earlier page? The link's `before` must be a positive whole number.")
+    return before
+
+
+@bp.get("/disputes/<int:dispute_id>/messages")
+@login_required
+def earlier_messages(dispute_id: int) -> Response:
+    """The thread's messages before `before`: htmx inserts them above the thread; else a page of them."""
+    now = clock.now()
+    dispute, actor = viewable_dispute(current_user, dispute_id, now)
+    if not thread_visible(dispute, actor):
+        raise NotPermitted("N7", "Under this marketplace's rules the mediator does not read the thread.")
+    context = earlier_context(dispute, actor, now, messages_before=_cursor())
+    return htmx.render_partial_or_page(
+        "disputes/_earlier_messages.html", "disputes/earlier.html", kind="messages", **context
+    )
+
+
+@bp.get("/disputes/<int:dispute_id>/events")
+@login_required
+def earlier_events(dispute_id: int) -> Response:
+    """The history's events before `before`: htmx inserts them below the history; else a page of them."""
+    now = clock.now()
+    dispute, actor = viewable_dispute(current_user, dispute_id, now)
+    context = earlier_context(dispute, actor, now, events_before=_cursor())
+    return htmx.render_partial_or_page(
+        "disputes/_earlier_events.html", "disputes/earlier.html", kind="events", **context
+    )
 
 
 def _take(dispute_id: int, spec: ActionSpec, form: Form) -> Response | str:
@@ -117,7 +159,7 @@ def _take(dispute_id: int, spec: ActionSpec, form: Form) -> Response | str:
         flash(spec.done, "success")
         return redirect(url_for("disputes.show", dispute_id=dispute_id), code=303)
     dispute, actor = taken[0].dispute, taken[0].actor
-    context = page_context(dispute, actor, now)
+    context = page_context(dispute, actor, now, shown_window())
     if spec.part == "thread":
         body = render_template("disputes/_thread_messages.html", **context)
         body += render_template("disputes/_evidence.html", oob=True, **context)
@@ -144,7 +186,7 @@ def _confirmation(spec: ActionSpec, asked: NeedsConfirmation, form: Form) -> str
         consequence=asked.words,
         part_name=spec.part,
         label=spec.name.replace("-", " "),
-        **page_context(ctx.dispute, ctx.actor, ctx.now),
+        **page_context(ctx.dispute, ctx.actor, ctx.now, shown_window()),
     )
 
 

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from dispute_engine import (
     REASONS,
@@ -24,17 +23,17 @@ from dispute_engine import (
     smallest_amount,
 )
 from webapp.accounts.models import mediators
-from webapp.core.extensions import db
 from webapp.core.policies import policy_named
 from webapp.disputes.assignment import allowed_for
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.lifecycle import APPEAL_REASONS
-from webapp.disputes.models import Dispute, Message
+from webapp.disputes.models import Dispute
 from webapp.evidence.views import evidence_context, shown_items
-from webapp.history.models import Event
 from webapp.mediation.facts import answered_requests, current_decision, open_requests
 from webapp.mediation.records import party_records
 from webapp.orders.listing import snapshot_of
+from webapp.pages import windows
+from webapp.pages.windows import Window
 from webapp.settlement.facts import active_refund, active_return
 
 # The parts of the page that refresh themselves; an action re-renders them all (not the thread,
@@ -55,11 +54,6 @@ PARTS = (
 def thread_visible(dispute: Dispute, actor: Actor) -> bool:
     """Parties read their thread; the mediator only where the policy lets it (N7)."""
     return actor is not Actor.MEDIATOR or policy_named(dispute.policy).mediator_reads_thread
-
-
-def newest_message_id(dispute_id: int) -> int:
-    """The id of the thread's latest message, 0 when there is none (the polling cursor)."""
-    return db.session.scalar(select(func.max(Message.id)).where(Message.dispute_id == dispute_id)) or 0
 
 
 def base_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
@@ -89,30 +83,33 @@ def base_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any
     }
 
 
-def _proposals(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+LATEST = Window()
+
+
+def _proposals(dispute: Dispute, actor: Actor, now: datetime, window: Window) -> dict[str, Any]:
     return {
         "live_proposals": dispute.live_proposals(),
         "past_proposals": [p for p in dispute.proposals if not p.is_live],
     }
 
 
-def _thread(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+def _thread(dispute: Dispute, actor: Actor, now: datetime, window: Window) -> dict[str, Any]:
     if not thread_visible(dispute, actor):
-        return {"messages": []}
-    query = select(Message).where(Message.dispute_id == dispute.id).order_by(Message.id)
-    return {"messages": list(db.session.scalars(query))}
+        return {"messages": [], "messages_from": 0, "earlier_messages": None}
+    shown = windows.messages(dispute.id, start=window.messages_from)
+    return {"messages": shown.rows[::-1], "messages_from": shown.start, "earlier_messages": shown.earlier}
 
 
-def _evidence(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+def _evidence(dispute: Dispute, actor: Actor, now: datetime, window: Window) -> dict[str, Any]:
     return evidence_context(shown_items(dispute, actor), dispute, actor)
 
 
-def _history(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
-    query = select(Event).where(Event.dispute_id == dispute.id).order_by(Event.at.desc(), Event.id.desc())
-    return {"events": list(db.session.scalars(query))}
+def _history(dispute: Dispute, actor: Actor, now: datetime, window: Window) -> dict[str, Any]:
+    shown = windows.events(dispute.id, start=window.events_from)
+    return {"events": shown.rows, "events_from": shown.start, "earlier_events": shown.earlier}
 
 
-def _mediation(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+def _mediation(dispute: Dispute, actor: Actor, now: datetime, window: Window) -> dict[str, Any]:
     return {
         "requests": open_requests(dispute),
         "answered_requests": answered_requests(dispute),
@@ -120,19 +117,19 @@ def _mediation(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
     }
 
 
-def _settlement(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+def _settlement(dispute: Dispute, actor: Actor, now: datetime, window: Window) -> dict[str, Any]:
     return {"refund": active_refund(dispute), "return_": active_return(dispute)}
 
 
-def _listing(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+def _listing(dispute: Dispute, actor: Actor, now: datetime, window: Window) -> dict[str, Any]:
     return {"listing": snapshot_of(dispute.order_id)}
 
 
-def _case_file(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
+def _case_file(dispute: Dispute, actor: Actor, now: datetime, window: Window) -> dict[str, Any]:
     return {"records": party_records(dispute, now) if actor is Actor.MEDIATOR else None}
 
 
-Extra = Callable[[Dispute, Actor, datetime], dict[str, Any]]
+Extra = Callable[[Dispute, Actor, datetime, Window], dict[str, Any]]
 EXTRAS: dict[str, Extra] = {
     "proposals": _proposals,
     "thread": _thread,
@@ -161,14 +158,34 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def parts_context(dispute: Dispute, actor: Actor, now: datetime, parts: Iterable[str]) -> dict[str, Any]:
-    """The base context plus what the given parts show, each extra built once."""
+def parts_context(
+    dispute: Dispute, actor: Actor, now: datetime, parts: Iterable[str], window: Window = LATEST
+) -> dict[str, Any]:
+    """The base context plus what the given parts show, each extra built once; the thread and the
+    history start where `window` says (an open page's), else show their latest."""
     context = base_context(dispute, actor, now)
     for extra in dict.fromkeys(need for part in parts for need in NEEDS[part]):
-        context.update(EXTRAS[extra](dispute, actor, now))
+        context.update(EXTRAS[extra](dispute, actor, now, window))
     return context
 
 
-def page_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
-    """Everything the dispute page renders for `actor` at `now`."""
-    return parts_context(dispute, actor, now, NEEDS)
+def page_context(dispute: Dispute, actor: Actor, now: datetime, window: Window = LATEST) -> dict[str, Any]:
+    """Everything the dispute page renders for `actor` at `now`, and where its thread and history start."""
+    context = parts_context(dispute, actor, now, NEEDS, window)
+    context["page_window"] = Window.header(context["messages_from"], context["events_from"])
+    return context
+
+
+def earlier_context(
+    dispute: Dispute, actor: Actor, now: datetime, *, messages_before: int = 0, events_before: int = 0
+) -> dict[str, Any]:
+    """A page of the thread's messages, or of the history's events, before a cursor (keyset)."""
+    context = base_context(dispute, actor, now)
+    if messages_before:
+        shown = windows.messages(dispute.id, before=messages_before)
+        context.update(_evidence(dispute, actor, now, LATEST))  # which messages are pinned
+        context.update(messages=shown.rows[::-1], earlier_messages=shown.earlier)
+    if events_before:
+        shown = windows.events(dispute.id, before=events_before)
+        context.update(events=shown.rows, earlier_events=shown.earlier)
+    return context
