@@ -35,6 +35,7 @@ class Policy:
     mediator_reads_thread: bool = False  # N7
     buyer_warning_disputes: int = 3  # M7: this many disputes ...
     buyer_warning_window_days: int = 30  # ... within this many days is a warning sign
+    reminder_lead_hours: tuple[int, ...] = (24, 2)  # remind a party this long before its deadline
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -46,6 +47,12 @@ class Policy:
         unknown = set(self.first_contact_business_days) - set(MEMBERSHIP_TIERS)
         if unknown:
             raise ValueError(f"policy {self.name!r}: unknown membership tiers {sorted(unknown)}")
+        leads = self.reminder_lead_hours
+        if not isinstance(leads, (list, tuple)):
+            raise ValueError(f"policy {self.name!r}: reminder_lead_hours must be a list of hours")
+        for hours in leads:
+            _check_days(self.name, "reminder_lead_hours", hours)
+        object.__setattr__(self, "reminder_lead_hours", tuple(leads))
         for tier, days in self.first_contact_business_days.items():
             _check_days(self.name, f"first_contact_business_days.{tier}", days)
         object.__setattr__(
