@@ -21,6 +21,7 @@ from dispute_engine import (
     reasons_for,
     smallest_amount,
 )
+from dispute_engine.review import review_estimate
 from webapp.accounts.models import mediators
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
@@ -73,6 +74,7 @@ def base_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any
         "allowed": allowed,
         "mediators": mediators() if Action.REASSIGN_CASE in allowed else [],
         "progress": progress(facts, now),
+        "review": review_estimate(facts),
         "mediation_status": mediation_status(facts) if dispute.state is State.ESCALATED else None,
         "MediationStatus": MediationStatus,
         "thread_visible": thread_visible(dispute, actor),
