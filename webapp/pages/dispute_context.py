@@ -21,6 +21,7 @@ from dispute_engine import (
     reasons_for,
     smallest_amount,
 )
+from dispute_engine.refunds import refund_arrival
 from dispute_engine.review import review_estimate
 from webapp.accounts.models import mediators
 from webapp.core.extensions import db
@@ -115,7 +116,13 @@ def _mediation(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
 
 
 def _settlement(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
-    return {"refund": active_refund(dispute), "return_": active_return(dispute)}
+    refund = active_refund(dispute)
+    paid_at = refund.refunded_at if refund else None
+    return {
+        "refund": refund,
+        "return_": active_return(dispute),
+        "arrival": refund_arrival(policy_named(dispute.policy), paid_at),
+    }
 
 
 def _listing(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
