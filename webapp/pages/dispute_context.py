@@ -21,6 +21,7 @@ from dispute_engine import (
     reasons_for,
     smallest_amount,
 )
+from dispute_engine.reasons import guidance_for, seller_guidance_for
 from dispute_engine.refunds import refund_arrival
 from dispute_engine.review import review_estimate
 from webapp.accounts.models import mediators
@@ -61,6 +62,13 @@ def newest_message_id(dispute_id: int) -> int:
     return db.session.scalar(select(func.max(Message.id)).where(Message.dispute_id == dispute_id)) or 0
 
 
+def evidence_guidance(dispute: Dispute, actor: Actor) -> str:
+    """What wins this dispute's reason for the party looking (O9); nothing for the mediator."""
+    if actor is Actor.BUYER:
+        return guidance_for(dispute.reason)
+    return seller_guidance_for(dispute.reason) if actor is Actor.SELLER else ""
+
+
 def base_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
     """What every part of the page needs: the dispute, its facts, what the actor may do, the words."""
     facts = dispute_facts(dispute)
@@ -80,6 +88,7 @@ def base_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any
         "MediationStatus": MediationStatus,
         "thread_visible": thread_visible(dispute, actor),
         "reason_label": REASONS[dispute.reason].label,
+        "evidence_guidance": evidence_guidance(dispute, actor),
         "reasons": reasons_for(dispute.received),
         "appeal_reasons": APPEAL_REASONS,
         "money": lambda amount: format_money(amount, dispute.currency),
