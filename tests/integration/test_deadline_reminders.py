@@ -9,7 +9,7 @@ import sys
 from datetime import datetime, timedelta
 
 from dispute_world import NOW, World, ago, make_order
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from dispute_engine import Action
 from webapp.core import clock
@@ -197,3 +197,18 @@ def test_two_clocks_at_once_send_each_reminder_exactly_once(world: World, databa
         .group_by(Notification.dispute_id)
     ).all()
     assert len(per_dispute) == DISPUTES and {count for _, count in per_dispute} == {1}
+
+
+def test_plan_reminders_plans_what_disputes_older_than_the_upgrade_need_and_twice_is_harmless(
+    world: World, runner
+):
+    world.open(ago(4.5))
+    db.session.execute(delete(DeadlineReminder))  # as before the upgrade: nothing planned
+    db.session.commit()
+
+    first = runner.invoke(args=["notifications", "plan-reminders"])
+    second = runner.invoke(args=["notifications", "plan-reminders"])
+    assert first.exit_code == second.exit_code == 0, first.output
+    assert "for 1 dispute(s)" in first.output
+    assert db.session.scalar(select(func.count()).select_from(DeadlineReminder)) == 2  # 24 h and 2 h
+    assert send_due_reminders() == 1
