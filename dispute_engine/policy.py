@@ -35,6 +35,10 @@ class Policy:
     mediator_reads_thread: bool = False  # N7
     buyer_warning_disputes: int = 3  # M7: this many disputes ...
     buyer_warning_window_days: int = 30  # ... within this many days is a warning sign
+    refund_method: str = ""  # F1: where the refund goes, as the parties are told ("" if unknown)
+    refund_arrival_min_business_days: int = 0  # F1: once paid, it reaches the buyer within these
+    refund_arrival_max_business_days: int = 0  # business days (0: the marketplace does not say)
+    reminder_lead_hours: tuple[int, ...] = (24, 2)  # remind a party this long before its deadline
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -46,6 +50,16 @@ class Policy:
         unknown = set(self.first_contact_business_days) - set(MEMBERSHIP_TIERS)
         if unknown:
             raise ValueError(f"policy {self.name!r}: unknown membership tiers {sorted(unknown)}")
+        if not isinstance(self.refund_method, str):
+            raise ValueError(f"policy {self.name!r}: refund_method must be text")
+        if self.refund_arrival_min_business_days > self.refund_arrival_max_business_days:
+            raise ValueError(f"policy {self.name!r}: refund_arrival_min_business_days is above the max")
+        leads = self.reminder_lead_hours
+        if not isinstance(leads, (list, tuple)):
+            raise ValueError(f"policy {self.name!r}: reminder_lead_hours must be a list of hours")
+        for hours in leads:
+            _check_days(self.name, "reminder_lead_hours", hours)
+        object.__setattr__(self, "reminder_lead_hours", tuple(leads))
         for tier, days in self.first_contact_business_days.items():
             _check_days(self.name, f"first_contact_business_days.{tier}", days)
         object.__setattr__(

@@ -90,6 +90,31 @@ REASONS: dict[Reason, ReasonInfo] = {
 }
 
 
+# O9 for the seller: what answers each reason. The sources speak of "your evidence and the seller's
+# evidence" (003) and of tracking pages as proof of (non-)delivery (000, step 7); the seller's side of
+# each is proof the item left as listed, whole and complete, and reached the carrier.
+_SHIPPED = "Proof of shipment (the carrier's receipt) and the tracking page with its latest status and date."
+_BEFORE_DISPATCH = "Photos or a video of the item you sent, taken before dispatch"
+SELLER_GUIDANCE: dict[Reason, str] = {
+    Reason.NOT_AS_DESCRIBED: f"{_BEFORE_DISPATCH}, beside the listing's specification or a tape measure.",
+    Reason.QUALITY_PROBLEM: f"{_BEFORE_DISPATCH}, showing it working, and its serial number.",
+    Reason.DAMAGED_IN_TRANSIT: f"{_BEFORE_DISPATCH}, and of its packing; the carrier's receipt.",
+    Reason.QUANTITY_MISMATCH: "The packing list and the parcel's weight on the carrier's receipt.",
+    Reason.COUNTERFEIT: "The invoice or authorisation from the brand, and close photos of the labels sent.",
+    Reason.MISSING_PARTS: f"{_BEFORE_DISPATCH}, with every part laid out beside the listing's contents.",
+    Reason.PROTECTION_EXPIRING_IN_TRANSIT: _SHIPPED,
+    Reason.RETURNED_TO_SELLER: f"{_SHIPPED} If the parcel came back, say whether it was refused.",
+    Reason.NO_TRACKING: _SHIPPED,
+    Reason.CUSTOMS_PROBLEM: f"{_SHIPPED} Add the customs declaration you filled in.",
+    Reason.WRONG_ADDRESS: "The address in the order, the shipping label you printed, and the tracking page.",
+}
+
+
+def seller_guidance_for(reason: Reason) -> str:
+    """The evidence that answers a dispute for this reason, from the seller's side (O9)."""
+    return SELLER_GUIDANCE[reason]
+
+
 def reasons_for(received: bool) -> list[ReasonInfo]:
     """The reasons a buyer may choose, given whether the goods were received (O5)."""
     return [info for info in REASONS.values() if info.received is received]

@@ -41,6 +41,7 @@ FEATURE_HOOKS: list[str] = [
     "webapp.evidence.sweep",
     "webapp.evidence.originals_in_flight",
     "webapp.notifications.delivery",
+    "webapp.notifications.reminders",
     "webapp.settlement.overdue",
     "webapp.webhooks.outbox",
     "webapp.webhooks.delivery",

@@ -13,6 +13,7 @@ from webapp.history import models as history_models  # noqa: F401
 from webapp.marketplaces import keys as marketplaces_keys  # noqa: F401
 from webapp.marketplaces import models as marketplaces_models  # noqa: F401
 from webapp.mediation import models as mediation_models  # noqa: F401
+from webapp.notifications import models as notifications_models  # noqa: F401
 from webapp.orders import listing as orders_listing  # noqa: F401
 from webapp.orders import models as orders_models  # noqa: F401
 from webapp.settlement import models as settlement_models  # noqa: F401

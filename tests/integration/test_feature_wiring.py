@@ -36,6 +36,7 @@ def test_evidence_registers_its_job_and_the_clock_runs_every_duty_in_order(app: 
     assert JOBS["webhooks.deliver"].__module__ == "webapp.webhooks.delivery"
     assert [duty.done for duty in duties()] == [
         "deadline(s) acted",
+        "reminder(s) sent",
         "email(s) sent",
         "evidence item(s) queued",
         "overdue refund(s) found",

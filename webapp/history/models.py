@@ -93,16 +93,23 @@ def _install_append_only_trigger(table: Table, connection: Connection, **_: obje
 
 
 class Notification(Model):
-    """An event told to one person in the app (and later by email)."""
+    """An event told to one person in the app (and later by email), or a note such as a reminder."""
 
     __tablename__ = "notifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"))
-    event_id: Mapped[int] = mapped_column(ForeignKey("dispute_events.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("dispute_events.id"))
+    # What it says when it tells no history event (a deadline reminder is not something that happened).
+    note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    event: Mapped[Event] = relationship(lazy="joined")
+    event: Mapped[Event | None] = relationship(lazy="joined")
+
+    @property
+    def summary(self) -> str:
+        """The sentence the bell, the list and the email show."""
+        return self.event.summary if self.event is not None else self.note or ""

@@ -153,7 +153,7 @@ def email_for(user: User, found: Item, public_url: str) -> Email:
         address=user.email,
         dispute_id=notification.dispute_id,
         item_title=found.item_title,
-        summary=notification.event.summary,
+        summary=notification.summary,
         at=notification.created_at,
         public_url=public_url,
     )

@@ -22,6 +22,9 @@ from dispute_engine import (
     reasons_for,
     smallest_amount,
 )
+from dispute_engine.reasons import guidance_for, seller_guidance_for
+from dispute_engine.refunds import refund_arrival
+from dispute_engine.review import review_estimate
 from webapp.accounts.models import mediators
 from webapp.core.policies import policy_named
 from webapp.disputes.assignment import allowed_for
@@ -56,6 +59,13 @@ def thread_visible(dispute: Dispute, actor: Actor) -> bool:
     return actor is not Actor.MEDIATOR or policy_named(dispute.policy).mediator_reads_thread
 
 
+def evidence_guidance(dispute: Dispute, actor: Actor) -> str:
+    """What wins this dispute's reason for the party looking (O9); nothing for the mediator."""
+    if actor is Actor.BUYER:
+        return guidance_for(dispute.reason)
+    return seller_guidance_for(dispute.reason) if actor is Actor.SELLER else ""
+
+
 def base_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
     """What every part of the page needs: the dispute, its facts, what the actor may do, the words."""
     facts = dispute_facts(dispute)
@@ -70,10 +80,12 @@ def base_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any
         "allowed": allowed,
         "mediators": mediators() if Action.REASSIGN_CASE in allowed else [],
         "progress": progress(facts, now),
+        "review": review_estimate(facts),
         "mediation_status": mediation_status(facts) if dispute.state is State.ESCALATED else None,
         "MediationStatus": MediationStatus,
         "thread_visible": thread_visible(dispute, actor),
         "reason_label": REASONS[dispute.reason].label,
+        "evidence_guidance": evidence_guidance(dispute, actor),
         "reasons": reasons_for(dispute.received),
         "appeal_reasons": APPEAL_REASONS,
         "money": lambda amount: format_money(amount, dispute.currency),
@@ -118,7 +130,13 @@ def _mediation(dispute: Dispute, actor: Actor, now: datetime, window: Window) ->
 
 
 def _settlement(dispute: Dispute, actor: Actor, now: datetime, window: Window) -> dict[str, Any]:
-    return {"refund": active_refund(dispute), "return_": active_return(dispute)}
+    refund = active_refund(dispute)
+    paid_at = refund.refunded_at if refund else None
+    return {
+        "refund": refund,
+        "return_": active_return(dispute),
+        "arrival": refund_arrival(policy_named(dispute.policy), paid_at),
+    }
 
 
 def _listing(dispute: Dispute, actor: Actor, now: datetime, window: Window) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from webapp.pages.opening_form import (
     form_context,
     render_parts,
 )
+from webapp.pages.order_status import order_statuses
 
 bp = Blueprint("orders", __name__)
 
@@ -44,6 +45,7 @@ def index() -> str:
         d.order_id: d
         for d in db.session.scalars(select(Dispute).where(Dispute.order_id.in_([o.id for o in orders])))
     }
+    statuses = order_statuses(orders, disputes)
     rows = []
     for order in orders:
         refusal = None
@@ -51,7 +53,14 @@ def index() -> str:
             check_opening(current_user, order, now)
         except RuleViolation as exc:
             refusal = exc.message
-        rows.append({"order": order, "dispute": disputes.get(order.id), "refusal": refusal})
+        rows.append(
+            {
+                "order": order,
+                "dispute": disputes.get(order.id),
+                "refusal": refusal,
+                "status": statuses[order.id],
+            }
+        )
     return render_template("orders/index.html", rows=rows, money=format_money)
 
 

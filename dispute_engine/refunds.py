@@ -1,0 +1,51 @@
+"""How and when a refund reaches the buyer (F1), and the order's status as the dispute moves it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .calendar import add_business_days
+from .policy import Policy
+from .vocabulary import RefundStatus, ReturnStatus, State
+
+
+@dataclass(frozen=True)
+class RefundArrival:
+    """Where the money goes and the window in which the buyer should see it."""
+
+    method: str  # "" when the policy does not say
+    earliest: datetime | None
+    latest: datetime | None
+    min_days: int
+    max_days: int
+
+
+def refund_arrival(policy: Policy, paid_at: datetime | None) -> RefundArrival:
+    """The policy's refund method and, once the refund is paid, the dates it should arrive between."""
+    low, high = policy.refund_arrival_min_business_days, policy.refund_arrival_max_business_days
+    earliest = latest = None
+    if paid_at is not None and high:
+        earliest, latest = add_business_days(paid_at, low), add_business_days(paid_at, high)
+    return RefundArrival(policy.refund_method, earliest, latest, low, high)
+
+
+def order_status(
+    receipt_confirmed: bool,
+    state: State | None,
+    refund: RefundStatus | None = None,
+    return_: ReturnStatus | None = None,
+) -> str:
+    """What the order page says of an order, following its dispute (the seeds' "Payment processing")."""
+    settled = "Completed" if receipt_confirmed else "Pending confirmation"
+    if state is None or state is State.CANCELLED:
+        return settled
+    if state is not State.CLOSED:
+        return "In dispute"
+    if return_ in (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.SHIPPED):
+        return "Return in progress"
+    if refund is RefundStatus.PENDING:
+        return "Payment processing"  # closed in the buyer's favour, the refund not paid yet
+    if refund is RefundStatus.REFUNDED:
+        return "Refunded"
+    return "Completed"  # closed without money owed: the payment stays with the seller
