@@ -40,6 +40,7 @@ FEATURE_HOOKS: list[str] = [
     "webapp.evidence.processing",
     "webapp.evidence.sweep",
     "webapp.evidence.originals_in_flight",
+    "webapp.evidence.inventory",
     "webapp.notifications.delivery",
     "webapp.settlement.overdue",
     "webapp.webhooks.outbox",

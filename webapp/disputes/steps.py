@@ -43,6 +43,7 @@ class ActionContext:
     now: datetime
     facts: DisputeFacts
     action: Action | None = None
+    closing_details: dict[str, Any] = field(default_factory=dict)  # DisputeClosed handlers' additions
 
     @property
     def person(self) -> User:
@@ -104,7 +105,9 @@ def _persist(ctx: ActionContext, step: Step, comment: str) -> list[str]:
         dispute.outcome_resolution = step.closing.terms.resolution
         dispute.outcome_amount = step.closing.terms.amount
         dispute.outcome_comment = comment
-        notes += publish(DisputeClosed(dispute, step.closing, at, step.by_clock))
+        closed = DisputeClosed(dispute, step.closing, at, step.by_clock)
+        notes += publish(closed)
+        ctx.closing_details.update(closed.details)
     if step.escalates:
         dispute.escalated_at = at
         dispute.mediator_acted_at = None
@@ -152,14 +155,14 @@ def finish(ctx: ActionContext, done: Done) -> None:
     action = done.action
     if step and step.closing and not done.closing_summary:
         action, said, data = _closing_line(step, summary, ctx.dispute.currency, done.outcome_comment)
-        _record(ctx, action, said, step.rule, {**done.data, **data})
+        _record(ctx, action, said, step.rule, {**done.data, **data, **ctx.closing_details})
     else:
         _record(ctx, action, summary, rule, done.data)
     if step and step.closing and done.closing_summary:
         action, said, data = _closing_line(
             step, done.closing_summary, ctx.dispute.currency, done.outcome_comment
         )
-        _record(ctx, action, said, step.rule, data)
+        _record(ctx, action, said, step.rule, {**data, **ctx.closing_details})
     if done.quiet:
         _bump_activity(ctx.dispute)
     else:
