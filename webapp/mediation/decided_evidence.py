@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import select
 
+from dispute_engine import Actor
 from webapp.core.extensions import db
 from webapp.disputes.evidence_inventory import evidence_inventory
 from webapp.mediation.models import Decision, DecisionEvidence, DecisionStatus
@@ -15,6 +17,12 @@ if TYPE_CHECKING:
     from webapp.disputes.models import Dispute
 
 DECIDED = (DecisionStatus.FINAL, DecisionStatus.AGREED)
+
+
+class Shown(Protocol):
+    """An evidence item as the locker shows it (mediation knows only its id)."""
+
+    id: int
 
 
 def keep_evidence_seen(decision: Decision) -> list[dict[str, Any]]:
@@ -58,3 +66,18 @@ def last_decision(dispute: Dispute) -> Decision | None:
         .order_by(Decision.decided_at.desc(), Decision.id.desc())
         .limit(1)
     )
+
+
+def decision_record(dispute: Dispute, actor: Actor, shown: Sequence[Shown]) -> dict[str, Any]:
+    """The latest decision, the evidence kept when it was taken, and which of the items `actor` is
+    shown now came afterwards (M5, C3); removed items were, and are, only the mediator's (E2)."""
+    decided = last_decision(dispute)
+    if decided is None:
+        return {"decided": None}
+    kept = decided.evidence_seen
+    known = {e.item_id for e in kept}
+    return {
+        "decided": decided,
+        "evidence_seen": [e for e in kept if actor is Actor.MEDIATOR or not e.removed],
+        "evidence_after": [item for item in shown if item.id not in known],
+    }

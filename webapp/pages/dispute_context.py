@@ -30,7 +30,7 @@ from webapp.disputes.lifecycle import APPEAL_REASONS
 from webapp.disputes.models import Dispute, Message
 from webapp.evidence.views import evidence_context, shown_items
 from webapp.history.models import Event
-from webapp.mediation.decided_evidence import last_decision
+from webapp.mediation.decided_evidence import decision_record
 from webapp.mediation.facts import current_decision, open_requests
 from webapp.mediation.records import party_records
 from webapp.orders.listing import snapshot_of
@@ -114,18 +114,7 @@ def _mediation(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
 
 
 def _decision_evidence(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
-    """The evidence kept when the latest decision was taken, and the items added since (M5, C3)."""
-    decided = last_decision(dispute)
-    if decided is None:
-        return {"decided": None}
-    kept = decided.evidence_seen
-    known = {e.item_id for e in kept}
-    return {
-        "decided": decided,
-        # Removed items were the mediator's to see then, as now (E2).
-        "evidence_seen": [e for e in kept if actor is Actor.MEDIATOR or not e.removed],
-        "evidence_after": [i for i in shown_items(dispute, actor) if i.id not in known],
-    }
+    return decision_record(dispute, actor, shown_items(dispute, actor))
 
 
 def _settlement(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any]:
