@@ -46,7 +46,7 @@ def test_the_dispute_page_links_to_the_download_page_which_says_what_each_person
 def test_asking_without_javascript_goes_back_to_the_page_which_offers_the_zip(client, auth, world: World):
     dispute = decided(world)
     auth.login_as(world.buyer)
-    response = client.post(f"/disputes/{dispute.id}/export")
+    response = client.post(f"/disputes/{dispute.id}/exports")
     assert (response.status_code, response.location) == (303, f"/disputes/{dispute.id}/export")
     page = client.get(response.location).get_data(as_text=True)
     export = newest_export()
@@ -68,7 +68,7 @@ def test_asking_with_htmx_answers_with_the_list_and_a_running_download_polls_unt
     build = JOBS["exports.build"]
     monkeypatch.setitem(JOBS, "exports.build", lambda export_id: None)  # the worker has not started yet
     auth.login_as(world.mediator)
-    response = client.post(f"/disputes/{dispute.id}/export", headers=HTMX)
+    response = client.post(f"/disputes/{dispute.id}/exports", headers=HTMX)
     export = newest_export()
     fragment = response.get_data(as_text=True)
     assert fragment.startswith('<section id="case-exports"') and "HX-Request" in response.headers["Vary"]
@@ -87,7 +87,7 @@ def test_asking_with_htmx_answers_with_the_list_and_a_running_download_polls_unt
 def test_a_download_is_its_askers_alone_and_a_failed_one_says_why(client, auth, world: World):
     dispute = decided(world)
     auth.login_as(world.seller)
-    client.post(f"/disputes/{dispute.id}/export")
+    client.post(f"/disputes/{dispute.id}/exports")
     export = newest_export()
     for other in (world.buyer, world.mediator, world.outsider):
         auth.login_as(other)
@@ -96,7 +96,7 @@ def test_a_download_is_its_askers_alone_and_a_failed_one_says_why(client, auth, 
             assert client.get(f"/exports/{export.uuid}", headers=headers).status_code == 404
     auth.login_as(world.outsider)
     assert client.get(f"/disputes/{dispute.id}/export").status_code == 404
-    assert client.post(f"/disputes/{dispute.id}/export").status_code == 404
+    assert client.post(f"/disputes/{dispute.id}/exports").status_code == 404
     export.status, export.failure_reason = ExportStatus.FAILED, "a stored file could not be read."
     db.session.commit()
     auth.login_as(world.seller)

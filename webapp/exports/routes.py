@@ -38,7 +38,7 @@ def index(dispute_id: int) -> Response:
     return htmx.vary(make_response(page))
 
 
-@bp.post("/disputes/<int:dispute_id>/export")
+@bp.post("/disputes/<int:dispute_id>/exports")
 @login_required
 def create(dispute_id: int) -> Response:
     """Queue a download of the case; its job builds the ZIP while the page shows how far it got."""
