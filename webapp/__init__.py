@@ -28,6 +28,7 @@ BLUEPRINTS: list[str] = [
     "webapp.dashboard.queue_page:bp",
     "webapp.notifications.routes:bp",
     "webapp.evidence.routes:bp",
+    "webapp.exports.routes:bp",
     "webapp.webhooks.routes:bp",
     "webapp.api.routes:bp",
 ]
@@ -40,6 +41,8 @@ FEATURE_HOOKS: list[str] = [
     "webapp.evidence.processing",
     "webapp.evidence.sweep",
     "webapp.evidence.originals_in_flight",
+    "webapp.evidence.inventory",
+    "webapp.exports.services",
     "webapp.notifications.delivery",
     "webapp.notifications.reminders",
     "webapp.settlement.overdue",

@@ -9,6 +9,7 @@ from webapp.api import idempotency as api_idempotency  # noqa: F401
 from webapp.core import clock  # noqa: F401  (ClockSetting)
 from webapp.disputes import models as disputes_models  # noqa: F401
 from webapp.evidence import models as evidence_models  # noqa: F401
+from webapp.exports import models as exports_models  # noqa: F401
 from webapp.history import models as history_models  # noqa: F401
 from webapp.marketplaces import keys as marketplaces_keys  # noqa: F401
 from webapp.marketplaces import models as marketplaces_models  # noqa: F401

@@ -34,11 +34,13 @@ def test_the_engines_facts_come_from_mediation_and_settlement(app: Flask):
 def test_evidence_registers_its_job_and_the_clock_runs_every_duty_in_order(app: Flask):
     assert JOBS["evidence.process"].__module__ == "webapp.evidence.processing"
     assert JOBS["webhooks.deliver"].__module__ == "webapp.webhooks.delivery"
+    assert JOBS["exports.build"].__module__ == "webapp.exports.building"
     assert [duty.done for duty in duties()] == [
         "deadline(s) acted",
         "reminder(s) sent",
         "email(s) sent",
         "evidence item(s) queued",
+        "case export(s) queued",
         "overdue refund(s) found",
         "webhook(s) queued",
         "idempotent answer(s) forgotten",

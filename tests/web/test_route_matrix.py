@@ -15,6 +15,7 @@ The API (`api.*`) has its own matrix of keys and marketplaces: tests/web/api/tes
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,14 +27,16 @@ from PIL import Image
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from dispute_engine import Action
+from dispute_engine import Action, Actor
 from webapp import create_app
 from webapp.accounts.models import User
 from webapp.core.extensions import db
+from webapp.core.storage import storage
 from webapp.disputes import negotiation
 from webapp.disputes.models import Message
 from webapp.disputes.ticking import tick
 from webapp.evidence.models import EvidenceItem
+from webapp.exports.models import CaseExport, ExportStatus
 from webapp.history.models import Notification
 from webapp.marketplaces.models import Marketplace
 from webapp.mediation import services as mediation
@@ -124,6 +127,11 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     # Anyone may try to take a case; the holder and the others hear it is held (409).
     ("disputes.act:take-case", "POST"): MEDIATORS,
     ("disputes.act:reassign-case", "POST"): frozenset({LEAD}),
+    # A download of the case: anyone who reads the dispute may ask; each download is its asker's alone.
+    ("exports.index", "GET"): READERS,
+    ("exports.create", "POST"): READERS,
+    ("exports.status", "GET"): frozenset({MEDIATOR}),  # the holder's download
+    ("exports.download", "GET"): frozenset({MEDIATOR}),
 }
 
 # Pages for staff refuse other people (403) before looking at any object.
@@ -220,6 +228,18 @@ def matrix(world: World, make_user) -> Matrix:
     notification = db.session.scalars(
         select(Notification).where(Notification.user_id == world.buyer.id)
     ).first()
+    export = CaseExport(
+        uuid=uuid.uuid4().hex,
+        dispute_id=dispute.id,
+        user_id=world.mediator.id,
+        role=Actor.MEDIATOR,
+        status=ExportStatus.READY,
+        storage_key=f"exports/{dispute.id}/case.zip",
+        size=22,
+        created_at=ago(0.4),
+    )
+    storage().put(export.storage_key, io.BytesIO(b"PK\x05\x06" + bytes(18)), content_type="application/zip")
+    db.session.add(export)
     elsewhere = Marketplace(name="Another marketplace", policy="dhgate")
     db.session.add(elsewhere)
     db.session.flush()
@@ -246,6 +266,7 @@ def matrix(world: World, make_user) -> Matrix:
         "position": 1,
         "token": "no-such-link",
         "delivery_id": db.session.scalar(select(WebhookDelivery.id)),
+        "export_uuid": export.uuid,
     }
     db.session.commit()
     return Matrix(people, values)

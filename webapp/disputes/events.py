@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -27,6 +27,8 @@ class DisputeClosed:
     closing: Closing
     at: datetime
     by_clock: bool
+    # What handlers add to the closing's history line (sealed in the chain with it).
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -139,3 +139,18 @@ def perform(
     done = work(ctx)
     finish(ctx, done)
     return done.result
+
+
+def note(user: User, dispute_id: int, now: datetime, work: Callable[[ActionContext], Done]) -> Any:
+    """Something a person does with a case that changes nothing in it (a download of the case): the
+    lock, due clocks and access check of `perform`, no rule to pass, then `finish` records it."""
+    dispute = lock_dispute(dispute_id)
+    if dispute is None:
+        raise DisputeNotFound(dispute_id)
+    settle_due_deadlines(dispute, now)
+    if (actor := actor_for(user, dispute)) is None:
+        raise DisputeNotFound(dispute_id)
+    ctx = ActionContext(dispute, actor, user, now, dispute_facts(dispute))
+    done = work(ctx)
+    finish(ctx, done)
+    return done.result

@@ -43,6 +43,7 @@ class ActionContext:
     now: datetime
     facts: DisputeFacts
     action: Action | None = None
+    closing_details: dict[str, Any] = field(default_factory=dict)  # DisputeClosed handlers' additions
 
     @property
     def person(self) -> User:
@@ -66,6 +67,7 @@ class Done:
     outcome_comment: str = ""
     # Thread messages and evidence have their own cursors: they leave the other party's forms valid.
     quiet: bool = False
+    notify: bool = True  # False: the history line tells nobody (a download of the case)
     step: Step | None = None  # given for a passed deadline; for an action the engine makes it
 
 
@@ -104,7 +106,9 @@ def _persist(ctx: ActionContext, step: Step, comment: str) -> list[str]:
         dispute.outcome_resolution = step.closing.terms.resolution
         dispute.outcome_amount = step.closing.terms.amount
         dispute.outcome_comment = comment
-        notes += publish(DisputeClosed(dispute, step.closing, at, step.by_clock))
+        closed = DisputeClosed(dispute, step.closing, at, step.by_clock)
+        notes += publish(closed)
+        ctx.closing_details.update(closed.details)
     if step.escalates:
         dispute.escalated_at = at
         dispute.mediator_acted_at = None
@@ -114,10 +118,12 @@ def _persist(ctx: ActionContext, step: Step, comment: str) -> list[str]:
     return notes
 
 
-def _record(ctx: ActionContext, action: str, summary: str, rule: str | None, data: dict[str, Any]) -> None:
+def _record(
+    ctx: ActionContext, action: str, summary: str, rule: str | None, data: dict[str, Any], notify: bool = True
+) -> None:
     dispute = ctx.dispute
-    people = [dispute.order.buyer_id, dispute.order.seller_id]
-    if dispute.mediator_id is not None:
+    people = [dispute.order.buyer_id, dispute.order.seller_id] if notify else []
+    if dispute.mediator_id is not None and notify:
         people.append(dispute.mediator_id)
     record(
         dispute.id,
@@ -152,14 +158,14 @@ def finish(ctx: ActionContext, done: Done) -> None:
     action = done.action
     if step and step.closing and not done.closing_summary:
         action, said, data = _closing_line(step, summary, ctx.dispute.currency, done.outcome_comment)
-        _record(ctx, action, said, step.rule, {**done.data, **data})
+        _record(ctx, action, said, step.rule, {**done.data, **data, **ctx.closing_details})
     else:
-        _record(ctx, action, summary, rule, done.data)
+        _record(ctx, action, summary, rule, done.data, done.notify)
     if step and step.closing and done.closing_summary:
         action, said, data = _closing_line(
             step, done.closing_summary, ctx.dispute.currency, done.outcome_comment
         )
-        _record(ctx, action, said, step.rule, data)
+        _record(ctx, action, said, step.rule, {**data, **ctx.closing_details})
     if done.quiet:
         _bump_activity(ctx.dispute)
     else:

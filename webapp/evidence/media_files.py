@@ -61,3 +61,10 @@ def _serve(key: str, filename: str, content_type: str, disposition: Disposition)
     )
     response.headers["Cache-Control"] = f"private, max-age={MAX_URL_EXPIRY}"
     return response
+
+
+def attachment(key: str, filename: str, content_type: str) -> Response:
+    """Another stored file (a case's ZIP) as a private download: a short-lived link, or the bytes."""
+    response = _serve(key, filename, content_type, "attachment")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

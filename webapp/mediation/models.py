@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispute_engine import Actor, Resolution, Terms
@@ -72,6 +72,9 @@ class Decision(Model):
         order_by="DecisionSolution.position", lazy="selectin", cascade="all, delete-orphan"
     )
     answers: Mapped[list[DecisionAnswer]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+    evidence_seen: Mapped[list[DecisionEvidence]] = relationship(
+        order_by="DecisionEvidence.item_id", lazy="select", cascade="all, delete-orphan"
+    )
 
     def answer_of(self, party: Actor) -> DecisionAnswer | None:
         """The party's answer, if it gave one."""
@@ -112,3 +115,21 @@ class DecisionAnswer(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (UniqueConstraint("decision_id", "party"),)
+
+
+class DecisionEvidence(Model):
+    """One evidence item as it was when the decision was taken (M3, M5): written then, never changed."""
+
+    __tablename__ = "decision_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("evidence_items.id"))
+    party: Mapped[Actor] = mapped_column(string_enum(Actor))
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    removed: Mapped[bool] = mapped_column(default=False)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("decision_id", "item_id"),)

@@ -74,14 +74,33 @@ def dispute_url(public_url: str, dispute_id: int) -> str:
     return f"{public_url.rstrip('/')}/disputes/{dispute_id}"
 
 
+def evidence_lines(data: Mapping[str, Any]) -> list[str]:
+    """The evidence a decision was taken on, one line per file with its SHA-256 (an event's data)."""
+    return [
+        f"- {e['name']} ({e['kind']}, the {e['party']}'s), SHA-256 {e['sha256']}"
+        for e in data.get("decision_evidence") or []
+        if isinstance(e, Mapping)
+    ]
+
+
 def compose(
-    *, name: str, address: str, dispute_id: int, item_title: str, summary: str, at: datetime, public_url: str
+    *,
+    name: str,
+    address: str,
+    dispute_id: int,
+    item_title: str,
+    summary: str,
+    at: datetime,
+    public_url: str,
+    details: list[str] | None = None,
 ) -> Email:
-    """The email telling `name` what happened in a dispute, with a link to it."""
+    """The email telling `name` what happened in a dispute (and on which evidence), with a link to it."""
     link = dispute_url(public_url, dispute_id)
+    evidence = "The decision was taken on this evidence:\n" + "\n".join(details) + "\n\n" if details else ""
     body = (
         f"Hello {name},\n\n"
         f"{summary}\n\n"
+        f"{evidence}"
         f"Dispute #{dispute_id} ({item_title}):\n{link}\n\n"
         "You receive this email because you take part in this dispute.\n"
     )

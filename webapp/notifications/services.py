@@ -16,7 +16,7 @@ from webapp.accounts.models import User
 from webapp.core.extensions import db
 from webapp.disputes.models import Dispute
 from webapp.history.models import Notification
-from webapp.notifications.mailer import Email, compose
+from webapp.notifications.mailer import Email, compose, evidence_lines
 from webapp.orders.models import Order
 
 PAGE_SIZE = 30
@@ -156,6 +156,7 @@ def email_for(user: User, found: Item, public_url: str) -> Email:
         summary=notification.summary,
         at=notification.created_at,
         public_url=public_url,
+        details=evidence_lines(notification.event.data) if notification.event else [],
     )
 
 

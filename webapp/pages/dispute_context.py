@@ -32,6 +32,7 @@ from webapp.disputes.facts import dispute_facts
 from webapp.disputes.lifecycle import APPEAL_REASONS
 from webapp.disputes.models import Dispute
 from webapp.evidence.views import evidence_context, shown_items
+from webapp.mediation.decided_evidence import decision_record
 from webapp.mediation.facts import answered_requests, current_decision, open_requests
 from webapp.mediation.records import party_records
 from webapp.orders.listing import snapshot_of
@@ -129,6 +130,10 @@ def _mediation(dispute: Dispute, actor: Actor, now: datetime, window: Window) ->
     }
 
 
+def _decision_evidence(dispute: Dispute, actor: Actor, now: datetime, window: Window) -> dict[str, Any]:
+    return decision_record(dispute, actor, shown_items(dispute, actor))
+
+
 def _settlement(dispute: Dispute, actor: Actor, now: datetime, window: Window) -> dict[str, Any]:
     refund = active_refund(dispute)
     paid_at = refund.refunded_at if refund else None
@@ -154,6 +159,7 @@ EXTRAS: dict[str, Extra] = {
     "evidence": _evidence,
     "history": _history,
     "mediation": _mediation,
+    "decision-evidence": _decision_evidence,
     "settlement": _settlement,
     "case-file": _case_file,
     "listing": _listing,
@@ -163,7 +169,7 @@ EXTRAS: dict[str, Extra] = {
 NEEDS: dict[str, tuple[str, ...]] = {
     "summary": (),
     "progress": (),
-    "outcome": (),
+    "outcome": ("decision-evidence",),
     "dispute-actions": (),
     "proposals": ("proposals",),
     "settlement": ("settlement",),
