@@ -10,6 +10,7 @@ from flask import render_template
 from dispute_engine import REASONS, format_money
 from webapp.evidence.views import shown_items
 from webapp.exports.contents import CaseFiles
+from webapp.exports.pdf import html_to_pdf
 from webapp.mediation.decided_evidence import decision_record
 
 
@@ -36,23 +37,4 @@ def summary_html(case: CaseFiles, files: list[dict[str, Any]], person: str, at: 
 
 def summary_pdf(html: str) -> bytes:
     """The summary page as PDF; nothing outside the page is fetched."""
-    return _weasyprint().HTML(string=html, url_fetcher=_no_fetching).write_pdf()
-
-
-def _weasyprint() -> Any:
-    """WeasyPrint, loaded by the export job only (it brings Pango and its fonts).
-
-    Importing it switches on Pillow's LOAD_TRUNCATED_IMAGES for the whole process: switched back
-    at once, or evidence processing in this process would accept truncated photos (media.photos).
-    """
-    from PIL import ImageFile
-
-    before = ImageFile.LOAD_TRUNCATED_IMAGES
-    import weasyprint
-
-    ImageFile.LOAD_TRUNCATED_IMAGES = before
-    return weasyprint
-
-
-def _no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    raise ValueError(f"the summary fetches nothing: {url}")
+    return html_to_pdf(html)
