@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,8 +107,6 @@ class ProductionShape:
     url: str = ""
     env: dict[str, str] = field(default_factory=dict)
     token: str = field(default_factory=lambda: f"{os.getpid()}_{uuid.uuid4().hex[:6]}")
-
-    # --- Start -------------------------------------------------------------------------------
 
     def start(self) -> ProductionShape:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -222,38 +221,32 @@ class ProductionShape:
 
     def _wait_for_s3(self, endpoint: str) -> None:
         s3 = boto3.session.Session().client(
-            "s3",
-            endpoint_url=endpoint,
-            region_name=REGION,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
+            "s3", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
         )
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            self._check_alive()
+
+        def bucket_made() -> bool:
             try:
                 s3.create_bucket(Bucket=self.env["S3_BUCKET"])
-                return
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+            except Exception:  # not listening yet
+                return False
+            return True
+
+        self._wait("moto's S3 server", bucket_made)
 
     def _wait_until_ready(self, url: str) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while answers(f"{url}/readyz") != 200:
-            self._check_alive()
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{url}/readyz never said ready: {self.readiness(url)}")
-            time.sleep(0.2)
+        self._wait(f"{url}/readyz", lambda: answers(f"{url}/readyz") == 200)
 
     def _wait_for_worker(self) -> None:
-        worker = next(p for p in self.processes if p.name == "worker")
+        log = next(p for p in self.processes if p.name == "worker").log
+        self._wait("the Celery worker", lambda: b" ready." in log.read_bytes())
+
+    def _wait(self, what: str, ready: Callable[[], bool]) -> None:
+        """Poll until `ready()`; fail when a process exits or START_TIMEOUT passes."""
         deadline = time.monotonic() + START_TIMEOUT
-        while b" ready." not in worker.log.read_bytes():
+        while not ready():
             self._check_alive()
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the Celery worker did not get ready:\n{worker.log.read_text()[-2000:]}")
+                raise RuntimeError(f"{what} did not get ready in {START_TIMEOUT:.0f} s")
             time.sleep(0.2)
 
     def _check_alive(self) -> None:
@@ -272,8 +265,6 @@ class ProductionShape:
         except OSError as error:
             return {"status": f"unreachable: {error}"}
 
-    # --- What the processes wrote --------------------------------------------------------------
-
     def json_lines(self, name: str) -> list[dict[str, object]]:
         """The JSON lines (requests, jobs) in the log of the process `name`."""
         found = []
@@ -283,11 +274,9 @@ class ProductionShape:
                     found.append(json.loads(line))
         return found
 
-    # --- Stop ----------------------------------------------------------------------------------
-
     def stop(self) -> list[str]:
-        """Stop every process (the proxy first, then the servers, the clock, the worker, S3); drop the
-        database and the Celery queue. Returns the names of processes still alive afterwards (none)."""
+        """Stop every process, the last started first (the clock, the worker, the proxy, the servers, S3);
+        drop the database and the Celery queue. Returns the names of processes still alive (none)."""
         for process in reversed(self.processes):
             process.stop()
         left = [process.name for process in self.processes if process.alive()]
