@@ -1,9 +1,9 @@
 """A small round-robin TCP proxy on 127.0.0.1, standing in for a load balancer in front of the web servers.
 
 Run: python e2e/round_robin.py LISTEN_PORT HOST:PORT [HOST:PORT ...]
-Each new connection goes to the next backend in turn (gunicorn's sync workers close every
-connection after one response, so requests alternate too). A backend that refuses the
-connection is skipped for that connection. SIGTERM stops it.
+Each new connection goes to the next backend in turn once its request head has arrived (gunicorn's
+sync workers close every connection after one response, so requests alternate too). A backend that
+refuses the connection is skipped for that connection. SIGTERM stops it.
 """
 
 from __future__ import annotations
@@ -33,6 +33,13 @@ async def serve(port: int, backends: list[tuple[str, int]]) -> None:
     turns = itertools.cycle(range(len(backends)))
 
     async def handle(client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        # Wait for the whole request head before choosing a backend, as a buffering proxy does:
+        # gunicorn's sync workers block on an idle connection, and browsers open some in advance.
+        try:
+            head = await client_reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+            client_writer.close()
+            return
         upstream = None
         for _ in backends:
             host, backend_port = backends[next(turns)]
@@ -45,6 +52,7 @@ async def serve(port: int, backends: list[tuple[str, int]]) -> None:
             client_writer.close()
             return
         server_reader, server_writer = upstream
+        server_writer.write(head)
         await asyncio.gather(pipe(client_reader, server_writer), pipe(server_reader, client_writer))
         for writer in (server_writer, client_writer):
             with contextlib.suppress(Exception):
