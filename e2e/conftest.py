@@ -58,6 +58,11 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
+        "runs_last: runs after every other test, the travelling ones too (the load run: when a story "
+        "travels 7 days, its 200 disputes would all come due at once)",
+    )
+    config.addinivalue_line(
+        "markers",
         "production_shape: runs only with --production-shape, against gunicorn x2, Celery, the clock, "
         "PostgreSQL and S3",
     )
@@ -80,7 +85,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if other:
         config.hook.pytest_deselected(items=other)
         items[:] = [item for item in items if item not in other]
-    items.sort(key=lambda item: item.get_closest_marker("travels") is not None)
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("runs_last") is not None,
+            item.get_closest_marker("travels") is not None,
+        )
+    )
 
 
 def _free_port() -> int:

@@ -18,7 +18,7 @@ from conftest import ARTIFACTS, ROOT
 from load_seed import seed
 from production_shape import ProductionShape
 
-pytestmark = [pytest.mark.production_shape]
+pytestmark = [pytest.mark.production_shape, pytest.mark.runs_last]
 RESULTS = ROOT / "test-artifacts" / "load" / "results.json"
 PAIRS, MEDIATORS = 90, 20  # 90 buyers, 90 sellers, 20 mediators
 SECONDS = 60
