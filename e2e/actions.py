@@ -102,7 +102,7 @@ def open_dispute_on(
     item: str,
     *,
     amount: str,
-    photo: Path | None,
+    photo: Path | list[Path] | None,
     received: bool = True,
     reason: str = "Damaged in transit",
     resolution: str = "Refund only",
@@ -119,7 +119,8 @@ def open_dispute_on(
     page.get_by_label("Refund amount").fill(amount)
     page.get_by_label("Description").fill(description)
     if photo is not None:
-        page.get_by_label("Photos and videos").set_input_files(str(photo))
+        files = photo if isinstance(photo, list) else [photo]
+        page.get_by_label("Photos and videos").set_input_files([str(file) for file in files])
     page.get_by_role("button", name="Submit").click()
     expect(progress_bar(page)).to_be_visible()
     return page.url

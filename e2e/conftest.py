@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
+from production_shape import ProductionShape
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -43,9 +44,27 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     }
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--production-shape",
+        action="store_true",
+        help="run the tests marked production_shape (only those) against e2e/production_shape.py",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "travels: moves the shared app clock forward (runs after the tests that use the demo seed)"
+    )
+    config.addinivalue_line(
+        "markers",
+        "runs_last: runs after every other test, the travelling ones too (the load run: when a story "
+        "travels 7 days, its 200 disputes would all come due at once)",
+    )
+    config.addinivalue_line(
+        "markers",
+        "production_shape: runs only with --production-shape, against gunicorn x2, Celery, the clock, "
+        "PostgreSQL and S3",
     )
     # Keep a Playwright trace and a screenshot of every failing test (`playwright show-trace ...`),
     # unless the command line asked for something else.
@@ -56,10 +75,22 @@ def pytest_configure(config: pytest.Config) -> None:
         option.output = str(ARTIFACTS / "failures")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests that travel in time last, whatever their file names: the clock never goes back,
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the tests of the shape asked for (deselected, not skipped: each run says what it ran).
+
+    Then run the tests that travel in time last, whatever their file names: the clock never goes back,
     and the demo seed's disputes (used by the screenshot tour and the newcomer story) would move on."""
-    items.sort(key=lambda item: item.get_closest_marker("travels") is not None)
+    wanted = bool(config.getoption("--production-shape"))
+    other = [item for item in items if (item.get_closest_marker("production_shape") is not None) != wanted]
+    if other:
+        config.hook.pytest_deselected(items=other)
+        items[:] = [item for item in items if item not in other]
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("runs_last") is not None,
+            item.get_closest_marker("travels") is not None,
+        )
+    )
 
 
 def _free_port() -> int:
@@ -81,8 +112,29 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Environment of the app under test: its own SQLite file and media folder, time travel on."""
+def production_shape(pytestconfig: pytest.Config) -> Iterator[ProductionShape | None]:
+    """With --production-shape, every process of the Procfile on 127.0.0.1; all stopped at the end."""
+    if not pytestconfig.getoption("--production-shape"):
+        yield None
+        return
+    folder = ARTIFACTS / "production-shape"
+    shutil.rmtree(folder, ignore_errors=True)
+    shape = ProductionShape(folder).start()
+    try:
+        yield shape
+    finally:
+        left = shape.stop()
+    assert not left, f"still running after the stop: {left}"
+
+
+@pytest.fixture(scope="session")
+def server_env(
+    tmp_path_factory: pytest.TempPathFactory, production_shape: ProductionShape | None
+) -> dict[str, str]:
+    """Environment of the app under test: its own SQLite file and media folder, time travel on
+    (or the production shape's settings)."""
+    if production_shape is not None:
+        return production_shape.env
     folder = tmp_path_factory.mktemp("server")
     return {
         **os.environ,
@@ -102,8 +154,12 @@ def flask(env: dict[str, str], *args: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def base_url(server_env: dict[str, str]) -> Iterator[str]:
-    """Start the app as a newcomer would (migrate, seed demo data, serve) and yield its URL."""
+def base_url(server_env: dict[str, str], production_shape: ProductionShape | None) -> Iterator[str]:
+    """Start the app as a newcomer would (migrate, seed demo data, serve) and yield its URL
+    (or the production shape's proxy, already started)."""
+    if production_shape is not None:
+        yield production_shape.url
+        return
     flask(server_env, "db", "upgrade")
     flask(server_env, "demo", "seed")
     port = _free_port()

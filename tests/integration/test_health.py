@@ -10,6 +10,7 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from test_migrations import MIGRATIONS, empty_database_url, migrated_app  # noqa: F401  (fixture)
 
+from webapp import create_app
 from webapp.core.extensions import db
 
 
@@ -41,6 +42,20 @@ def test_readyz_is_ready_once_the_database_is_migrated_and_names_each_check(
     with app.app_context():
         downgrade(directory=MIGRATIONS, revision="base")
         db.engine.dispose()
+
+
+def test_readyz_says_when_the_database_cannot_be_reached_and_healthz_still_answers(app):
+    unreachable = create_app(
+        {**app.config, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    )
+    client = unreachable.test_client()
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.get_json()["status"] == "not ready"
+    checks = ready.get_json()["checks"]
+    assert checks["database"].startswith("failing:") and "127.0.0.1" in checks["database"]
+    assert checks["migrations"].startswith("failing:")
+    assert checks["storage"] == "ok" and checks["broker"] == "ok"  # the others still say their own
+    assert client.get("/healthz").status_code == 200
 
 
 @pytest.mark.redis

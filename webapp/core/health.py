@@ -7,6 +7,7 @@ needs: the database, its migrations, the evidence storage, and whatever features
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
+from media import LocalDiskStorage, S3Storage
 from webapp.core.extensions import db
 from webapp.core.storage import storage
 
@@ -63,7 +65,16 @@ def _alembic_config() -> Config:
 
 @readiness_check("storage")
 def _storage() -> None:
-    storage().exists("readyz/probe")
+    """The bucket answers (a missing one answers a HEAD for a key with 404, like a missing key),
+    or the media folder is a folder this process may write in."""
+    backend = storage()
+    if isinstance(backend, S3Storage):
+        backend.client.head_bucket(Bucket=backend.bucket)
+    elif isinstance(backend, LocalDiskStorage):
+        if not backend.root.is_dir() or not os.access(backend.root, os.W_OK | os.X_OK):
+            raise RuntimeError(f"{backend.root} is not a folder this process can write in")
+    else:
+        backend.exists("readyz/probe")
 
 
 @bp.get("/healthz")

@@ -8,6 +8,9 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask, g, has_request_context, request, session
@@ -16,11 +19,25 @@ from werkzeug.wrappers import Response
 log = logging.getLogger("webapp.requests")
 HEADER = "X-Request-ID"
 _FINE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# The id of the request whose work runs now outside it (a job it queued), set by the job runner.
+_carried: ContextVar[str | None] = ContextVar("carried_request_id", default=None)
 
 
 def request_id() -> str | None:
-    """The current request's id (None outside a request)."""
-    return g.get("request_id") if has_request_context() else None
+    """The current request's id, or that of the request that queued the running job (else None)."""
+    if has_request_context() and "request_id" in g:
+        return str(g.request_id)
+    return _carried.get()
+
+
+@contextmanager
+def carrying(given: str | None) -> Iterator[None]:
+    """Run the block as work of the request `given` (a job it queued): `request_id()` answers it."""
+    token = _carried.set(given if given and _FINE_ID.fullmatch(given) else None)
+    try:
+        yield
+    finally:
+        _carried.reset(token)
 
 
 def log_event(event: str, **fields: Any) -> None:
@@ -61,3 +78,6 @@ def init_app(app: Flask) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
         log.addHandler(handler)
+        # Bare JSON lines only: a root handler set up later (Celery's worker does) would repeat
+        # each line with its own prefix.
+        log.propagate = False

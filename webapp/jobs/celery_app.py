@@ -13,7 +13,7 @@ from __future__ import annotations
 from celery import Celery, Task
 from flask import Flask
 
-from webapp.jobs.queue import JOBS, JobFunction
+from webapp.jobs.queue import JOBS, run_logged
 
 DEFAULT_QUEUE = "evidence"
 _KEY = "celery"  # app.extensions key
@@ -44,18 +44,18 @@ def celery_for(flask_app: Flask) -> Celery:
         broker_connection_retry_on_startup=True,
     )
 
-    for name, function in JOBS.items():
-        _register_task(celery, flask_app, name, function)
+    for name in JOBS:
+        _register_task(celery, flask_app, name)
     flask_app.extensions[_KEY] = celery
     return celery
 
 
-def _register_task(celery: Celery, flask_app: Flask, name: str, function: JobFunction) -> None:
-    @celery.task(name=name)
-    def run(item_id: int) -> str:
-        """Run the job in an app context; the message carries only the row's id."""
+def _register_task(celery: Celery, flask_app: Flask, name: str) -> None:
+    @celery.task(name=name, shared=False)  # bound to this Flask app, not added to every Celery app
+    def run(item_id: int, request_id: str | None = None) -> str:
+        """Run the job in an app context; the message carries the row's id and the queuing request's id."""
         with flask_app.app_context():
-            return str(function(int(item_id)))
+            return str(run_logged(name, int(item_id), request_id))
 
 
 def task(flask_app: Flask, name: str) -> Task:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from webapp.core.extensions import db
 from webapp.core.health import readiness_check
+from webapp.core.request_log import carrying, log_event, request_id
 from webapp.jobs import recovery
 
 log = logging.getLogger(__name__)
@@ -68,29 +70,33 @@ def job(name: str) -> Callable[[JobFunction], JobFunction]:
 
 
 def enqueue(name: str, item_id: int, *, delay: float = 0) -> None:
-    """Queue the job `name` for one committed row, `delay` seconds from now."""
+    """Queue the job `name` for one committed row, `delay` seconds from now.
+
+    The job carries the id of the request that queued it (or of the job that queued it again).
+    """
     if name not in JOBS:
         raise LookupError(f"no job named {name!r}")
     # current_app is typed as the Flask app itself, not as the proxy that it is.
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     mode = app.config["JOBS"]
+    carried = request_id()
     if mode == "celery":
         from webapp.jobs.celery_app import task  # Celery stays out of non-celery processes
 
         countdown = delay + COUNTDOWN_MARGIN_SECONDS if delay > 0 else None
-        task(app, name).apply_async((item_id,), countdown=countdown)
+        task(app, name).apply_async((item_id,), {"request_id": carried}, countdown=countdown)
     elif mode == "inline":
         if delay > 0:
-            timer = threading.Timer(delay + COUNTDOWN_MARGIN_SECONDS, _submit, (app, name, item_id))
+            timer = threading.Timer(delay + COUNTDOWN_MARGIN_SECONDS, _submit, (app, name, item_id, carried))
             timer.daemon = True  # a lost timer is fine: the feature's sweep queues the row again
             timer.start()
         else:
-            _submit(app, name, item_id)
+            _submit(app, name, item_id, carried)
     elif delay > 0:
         # eager: a test never sleeps through a backoff; it runs the job (or the sweep) itself.
         log.debug("eager jobs: %s %s retries when the sweep or a test runs it", name, item_id)
     else:
-        run_isolated(app, name, item_id)
+        run_isolated(app, name, item_id, carried)
 
 
 def enqueue_after_commit(name: str, item_ids: list[int]) -> None:
@@ -129,17 +135,44 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
         session.info.pop(_PENDING, None)
 
 
-def run_isolated(app: Flask, name: str, item_id: int) -> None:
+def run_logged(name: str, item_id: int, carried: str | None) -> Any:
+    """Run the job `name` in the current app context as work of the request `carried`.
+
+    Writes one JSON line when it ends: name, id, outcome (what the job returned, or the error it
+    raised), duration and request id. Errors are raised again for the caller to handle.
+    """
+    started = time.perf_counter()
+    outcome = "error"
+    with carrying(carried):
+        try:
+            result = JOBS[name](item_id)
+            outcome = str(result)
+            return result
+        except Exception as error:
+            outcome = f"error: {type(error).__name__}"
+            raise
+        finally:
+            log_event(
+                "job",
+                request_id=request_id(),
+                job=name,
+                id=item_id,
+                outcome=outcome,
+                ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+
+
+def run_isolated(app: Flask, name: str, item_id: int, carried: str | None = None) -> None:
     """Run one job now in its own app context (its own session); log any error instead of raising."""
     try:
         with app.app_context():
-            JOBS[name](item_id)
+            run_logged(name, item_id, carried)
     except Exception:
         log.exception("job %s %s failed", name, item_id)
 
 
-def _submit(app: Flask, name: str, item_id: int) -> None:
-    pool(app).submit(run_isolated, app, name, item_id)
+def _submit(app: Flask, name: str, item_id: int, carried: str | None) -> None:
+    pool(app).submit(run_isolated, app, name, item_id, carried)
 
 
 def pool(app: Flask) -> ThreadPoolExecutor:
