@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -96,10 +97,10 @@ def test_the_load_run_line_reads_the_load_runs_file_or_says_it_has_not_run(tmp_p
     assert rows[0]["note"].startswith("0 of 4000 requests failed")
 
 
-def test_bench_lists_every_line_of_issue_12_including_the_other_helpers_modules():
+def test_bench_lists_every_line_of_issue_12_and_each_line_is_a_module_that_exists():
     from bench.__main__ import LINES
 
-    assert {"benchmarks.upload_streaming", "benchmarks.first_preview", "benchmarks.long_dispute"} <= set(
-        LINES
-    )
+    issue_12 = {"benchmarks.upload_io", "benchmarks.first_preview", "benchmarks.long_dispute", "bench.pages"}
+    assert issue_12 <= set(LINES)
+    assert [name for name in LINES if importlib.util.find_spec(name) is None] == []  # none "not built"
     assert sys.executable  # the lines run with this interpreter
