@@ -29,6 +29,7 @@ from webapp.disputes import negotiation
 from webapp.disputes.models import Dispute
 from webapp.disputes.opening import open_dispute
 from webapp.disputes.pipeline import perform, settle_due_deadlines
+from webapp.marketplaces.models import demo_marketplace
 from webapp.orders.models import Order
 
 PASSWORD = "load-run-password"
@@ -54,7 +55,7 @@ class Plan:
 
 
 def _person(email: str, role: Role, password_hash: str) -> User:
-    user = User(email=email, name=email.split("@")[0], role=role)
+    user = User(marketplace_id=demo_marketplace().id, email=email, name=email.split("@")[0], role=role)
     user.password_hash = password_hash
     db.session.add(user)
     return user
@@ -62,6 +63,7 @@ def _person(email: str, role: Role, password_hash: str) -> User:
 
 def _order(number: str, buyer: User, seller: User, now: datetime) -> Order:
     order = Order(
+        marketplace_id=buyer.marketplace_id,
         number=number,
         buyer_id=buyer.id,
         seller_id=seller.id,
