@@ -18,9 +18,8 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from benchmarks.dispute_page import make_dispute
+from benchmarks.dispute_data import add_people, make_dispute
 from webapp import create_app
-from webapp.accounts.models import Role, User
 from webapp.core.extensions import db
 from webapp.disputes.models import Dispute
 from webapp.disputes.ticking import tick
@@ -75,12 +74,8 @@ def run() -> list[dict[str, Any]]:
         )
         with app.app_context():
             db.create_all()
-            buyer = User(email="b@example.com", name="B", role=Role.BUYER, password_hash="x")
-            seller = User(email="s@example.com", name="S", role=Role.SELLER, password_hash="x")
-            db.session.add_all([buyer, seller])
-            db.session.commit()
             now = datetime.now(UTC)
-            dispute = db.session.get_one(Dispute, make_dispute(buyer, seller, "T-0", 0, now))
+            dispute = db.session.get_one(Dispute, make_dispute(add_people(), "T-0", now))
             template = {c.key: getattr(dispute, c.key) for c in Dispute.__table__.columns if c.key != "id"}
             order = dispute.order
             template_order = {c.key: getattr(order, c.key) for c in Order.__table__.columns if c.key != "id"}

@@ -1,7 +1,7 @@
 """The dispute page and its empty poll, each against a trivial route, all through gunicorn over HTTP.
 
 One gunicorn sync worker serves the app on a SQLite file made here (a dispute with 5 messages
-and 5 events, `benchmarks.dispute_page.make_dispute`). The trivial route is /healthz (no
+and 5 events, `benchmarks.dispute_data.make_dispute`). The trivial route is /healthz (no
 database, no template); every request goes through the same middleware, over a fresh connection
 as the sync worker wants. Medians of interleaved rounds; a time ratio of 1.25 is 0.8x the trivial
 route's throughput (issue 12's target for the empty poll).
@@ -25,14 +25,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from benchmarks.dispute_page import make_dispute, poll_url
+from benchmarks.dispute_data import PASSWORD, add_people, make_dispute
+from benchmarks.dispute_page import poll_url
 from webapp import create_app
-from webapp.accounts.models import Role, User
 from webapp.core.extensions import db
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUNDS = 200
-PASSWORD = "benchmark-password"
 
 
 class Browser:
@@ -73,13 +72,7 @@ def prepare(folder: Path) -> tuple[str, int]:
     )
     with app.app_context():
         db.create_all()
-        buyer = User(email="b@example.com", name="B", role=Role.BUYER)
-        seller = User(email="s@example.com", name="S", role=Role.SELLER)
-        for user in (buyer, seller):
-            user.set_password(PASSWORD)
-            db.session.add(user)
-        db.session.commit()
-        dispute_id = make_dispute(buyer, seller, "B-5", 5, datetime.now(UTC))
+        dispute_id = make_dispute(add_people(), "B-5", datetime.now(UTC), messages=5)
         db.engine.dispose()
     return url, dispute_id
 

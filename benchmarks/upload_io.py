@@ -50,6 +50,7 @@ from webapp.accounts.models import Role, User
 from webapp.core.extensions import db
 from webapp.disputes.opening import open_dispute
 from webapp.evidence.models import EvidenceItem, ProcessingStatus
+from webapp.marketplaces.models import demo_marketplace
 from webapp.orders.models import Order
 
 MiB = 1024 * 1024
@@ -342,14 +343,16 @@ def _app(folder: Path, extra: dict[str, str]) -> Flask:
 
 def _open_dispute(app: Flask) -> int:
     with app.app_context():
-        buyer = User(email="buyer@example.com", name="Buyer", role=Role.BUYER)
-        seller = User(email="seller@example.com", name="Seller", role=Role.SELLER)
+        market = demo_marketplace().id
+        buyer = User(marketplace_id=market, email="buyer@example.com", name="Buyer", role=Role.BUYER)
+        seller = User(marketplace_id=market, email="seller@example.com", name="Seller", role=Role.SELLER)
         for user in (buyer, seller):
             user.set_password("benchmark")
             db.session.add(user)
         db.session.flush()
         now = datetime.now(UTC)
         order = Order(
+            marketplace_id=market,
             number="UPLOAD-1",
             buyer_id=buyer.id,
             seller_id=seller.id,
