@@ -12,7 +12,16 @@ from apiflask import APIFlask
 from flask import Flask
 from sqlalchemy import event
 
-from webapp.core import clock, config, extensions, input_checks, request_limits, sqlite_locking, storage
+from webapp.core import (
+    clock,
+    config,
+    extensions,
+    i18n,
+    input_checks,
+    request_limits,
+    sqlite_locking,
+    storage,
+)
 
 # Never bind the name `db` here: `webapp.core.db` must stay the module (migrations import it).
 
@@ -127,6 +136,7 @@ def register_extensions(app: Flask) -> None:
     extensions.login_manager.init_app(app)
     extensions.csrf.init_app(app)
     extensions.htmx.init_app(app)
+    i18n.init_app(app)
     clock.init_app(app)
     storage.init_app(app)
     with app.app_context():

@@ -1,0 +1,63 @@
+"""Languages: which one a request is answered in, and the compiled catalogues Flask-Babel reads."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, has_request_context, request
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+
+# The languages a person can choose, in the order the header's switch lists them.
+LANGUAGES: dict[str, str] = {"en": "English", "ru": "Русский"}
+DEFAULT_LANGUAGE = "en"
+# An anonymous visitor's choice (a signed-in person's is kept on their account).
+LANGUAGE_COOKIE = "lang"
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The person's own choice first, then the browser's Accept-Language, then English."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE  # a job says what it sends inside force_locale(the recipient's language)
+    chosen = getattr(current_user, "locale", None) if current_user else None
+    if chosen in LANGUAGES:
+        return str(chosen)
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in LANGUAGES:
+        return str(cookie)
+    return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    """The language code this request is answered in ("en" outside a request)."""
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def compile_catalogues(directory: Path = TRANSLATIONS) -> None:
+    """Write each messages.mo that is missing or older than its .po (atomically: several processes start)."""
+    for po_path in directory.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file, locale=po_path.parents[1].name)
+        handle, temporary = tempfile.mkstemp(dir=po_path.parent, suffix=".mo.tmp")
+        with os.fdopen(handle, "wb") as mo_file:
+            write_mo(mo_file, catalogue)
+        os.replace(temporary, mo_path)
+
+
+def init_app(app: Flask) -> None:
+    """Compile stale catalogues, bind Flask-Babel and give templates the language switch's data."""
+    compile_catalogues()
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language)
