@@ -178,7 +178,7 @@ def test_o11_an_unknown_request_or_decision_is_refused(world: World, auth, clien
     request_id = waiting(world.order.id).id
     auth.login_as(world.seller)
     assert answer(client, world.order.id, 999999, "grant").status_code == 404
-    assert answer(client, world.order.id, "x", "grant").status_code == 404  # type: ignore[arg-type]
+    assert answer(client, world.order.id, "x", "grant").status_code == 409  # type: ignore[arg-type]
     response = answer(client, world.order.id, request_id, "maybe")
     assert response.status_code == 409
     assert "Choose Grant or Decline." in text(response)

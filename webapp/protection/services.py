@@ -167,16 +167,13 @@ def answer(
 ) -> Outcome:
     """The seller grants (moving protection's end, O12) or declines a waiting request (O11)."""
     order = lock_order(user, order_id)
-    extension = db.session.get(ProtectionExtension, _whole(request_id), populate_existing=True)
-    if extension is None or extension.order_id != order.id:
-        raise RequestNotFound(request_id)
-    if decision not in (GRANT, DECLINE):
-        raise RuleViolation("O11", "Choose Grant or Decline.")
     policy = policy_named(order.policy)
     facts = extension_facts(order)
-    is_seller = user.id == order.seller_id
-    if not is_seller:
+    if user.id != order.seller_id:
         check_can_answer(facts, policy, now, is_seller=False)  # refuses: only the seller answers (O11)
+    extension = _request_on(order, request_id)
+    if decision not in (GRANT, DECLINE):
+        raise RuleViolation("O11", "Choose Grant or Decline.")
     if extension.status is not ExtensionStatus.PENDING:
         if _already(extension, decision, days):
             return Outcome(extension, repeated=True)
@@ -236,8 +233,12 @@ def answer(
     return Outcome(extension)
 
 
-def _whole(value: object) -> int:
-    text = str(value or "").strip()
+def _request_on(order: Order, request_id: object) -> ProtectionExtension:
+    """The order's request the form names: none named is a rule's refusal, another order's is not found."""
+    text = str(request_id or "").strip()
     if not text.isascii() or not text.isdigit() or len(text) > 12:
-        raise RequestNotFound(value)
-    return int(text)
+        raise RuleViolation("O11", "Say which request to extend buyer protection you are answering.")
+    extension = db.session.get(ProtectionExtension, int(text), populate_existing=True)
+    if extension is None or extension.order_id != order.id:
+        raise RequestNotFound(request_id)
+    return extension
