@@ -34,11 +34,18 @@ def _order(order_id: int) -> Order:
     return order
 
 
-def _panel(order_id: int, status: int, **shown: object) -> Response:
+def _panel(
+    order_id: int,
+    status: int,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    notice: str = "",
+) -> Response:
     """The order's panel alone (htmx), or the orders page with it (a plain form that was refused)."""
     order = _order(order_id)
     now = clock.now()
-    panel = panel_for(current_user, order, now, **shown)  # type: ignore[arg-type]
+    panel = panel_for(current_user, order, now, errors=errors, values=values, notice=notice)
     if htmx.wants_partial():
         return htmx.vary(make_response(render_template(PANEL, panel=panel), status))
     return htmx.vary(make_response(orders_page(now, {order_id: panel}), status))

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from dispute_engine import (
     OPEN_STATES,
-    ExtensionFacts,
     RuleViolation,
     check_can_answer,
     check_can_ask,
@@ -21,6 +20,7 @@ from webapp.core.extensions import db
 from webapp.core.policies import policy_named
 from webapp.disputes.models import Dispute
 from webapp.protection.models import ExtensionStatus, ProtectionExtension
+from webapp.protection.services import facts_from
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User
@@ -66,15 +66,8 @@ def panel_of(
     user: User, order: Order, requests: Sequence[ProtectionExtension], has_open_dispute: bool, now: datetime
 ) -> Panel:
     """The panel from what is already loaded: the order's requests and whether a dispute is open."""
-    granted = [r for r in requests if r.status is ExtensionStatus.GRANTED]
     waiting = next((r for r in requests if r.status is ExtensionStatus.PENDING), None)
-    facts = ExtensionFacts(
-        order=order.facts(),
-        has_open_dispute=has_open_dispute,
-        request_waiting=waiting is not None,
-        grants=len(granted),
-        granted_days=sum(r.days_granted or 0 for r in granted),
-    )
+    facts = facts_from(order, requests, has_open_dispute)
     policy = policy_named(order.policy)
     is_buyer, is_seller = user.id == order.buyer_id, user.id == order.seller_id
     return Panel(

@@ -7,11 +7,12 @@ done (a double submit, two grants racing) finds it done under the lock and chang
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 
 from dispute_engine import (
     OPEN_STATES,
@@ -89,25 +90,26 @@ def requests_of(order_id: int) -> list[ProtectionExtension]:
     )
 
 
+def facts_from(
+    order: Order, requests: Sequence[ProtectionExtension], has_open_dispute: bool
+) -> ExtensionFacts:
+    """The order as the extension rules see it, from its requests and whether a dispute is open."""
+    granted = [r for r in requests if r.status is ExtensionStatus.GRANTED]
+    return ExtensionFacts(
+        order=order.facts(),
+        has_open_dispute=has_open_dispute,
+        request_waiting=any(r.status is ExtensionStatus.PENDING for r in requests),
+        grants=len(granted),
+        granted_days=sum(r.days_granted or 0 for r in granted),
+    )
+
+
 def extension_facts(order: Order) -> ExtensionFacts:
-    """The order as the extension rules see it: its dispute, its waiting request, its grants so far."""
-    grants, days = db.session.execute(
-        select(
-            func.count(ProtectionExtension.id), func.coalesce(func.sum(ProtectionExtension.days_granted), 0)
-        ).where(
-            ProtectionExtension.order_id == order.id, ProtectionExtension.status == ExtensionStatus.GRANTED
-        )
-    ).one()
+    """The order as the extension rules see it now: its open dispute, its requests so far."""
     open_dispute = db.session.scalar(
         select(exists().where(Dispute.order_id == order.id, Dispute.state.in_(OPEN_STATES)))
     )
-    return ExtensionFacts(
-        order=order.facts(),
-        has_open_dispute=bool(open_dispute),
-        request_waiting=waiting_request(order.id) is not None,
-        grants=int(grants),
-        granted_days=int(days),
-    )
+    return facts_from(order, requests_of(order.id), bool(open_dispute))
 
 
 def _day_count(days: int) -> str:
