@@ -201,3 +201,15 @@ def test_o12_a_double_submitted_grant_extends_once(world: World, auth, client):
     response = answer(client, world.order.id, request_id, "decline")
     assert response.status_code == 409
     assert "already granted" in text(response)
+
+
+def test_o10_the_panel_speaks_the_buyers_language(world: World, auth, client):
+    world.buyer.locale = "ru"
+    db.session.commit()
+    auth.login_as(world.buyer)
+    page = text(client.get("/orders"))
+    assert "Защита покупателя действует до" in page
+    assert "Попросить продавца продлить защиту" in page
+    response = ask(client, world.order.id, headers=HX)
+    assert "Ваша просьба отправлена продавцу." in text(response)
+    assert "Запрошено" in text(response)
