@@ -213,3 +213,13 @@ def test_o10_the_panel_speaks_the_buyers_language(world: World, auth, client):
     response = ask(client, world.order.id, headers=HX)
     assert "Ваша просьба отправлена продавцу." in text(response)
     assert "Запрошено" in text(response)
+
+
+def test_o13_the_seller_is_emailed_about_the_request_with_a_link_to_the_order(world: World, auth, client):
+    auth.login_as(world.buyer)
+    ask(client, world.order.id)
+    auth.login_as(world.seller)
+    outbox = text(client.get("/outbox"))
+    assert "Your order (Teapot): The buyer asked the seller to extend buyer protection by 10 days" in outbox
+    assert f"/orders#order-{world.order.id}" in outbox
+    assert "because you bought or sold this order" in outbox
