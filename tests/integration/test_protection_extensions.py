@@ -186,3 +186,24 @@ def test_o13_the_orders_history_cannot_be_changed(world: World):
         with pytest.raises(DBAPIError, match="append-only"):
             db.session.execute(text("UPDATE order_events SET summary = 'Nothing happened.'"))
         db.session.rollback()
+
+
+def test_o13_audit_verify_checks_the_orders_histories_and_names_a_changed_one(world: World, runner):
+    request = services.ask(world.buyer, world.order.id, "5", "", NOW).extension
+    services.answer(world.seller, world.order.id, request.id, "grant", "", NOW)
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "Checked 2 events of 1 orders' histories: every chain holds." in result.output
+
+    if db.engine.dialect.name == "postgresql":  # what an administrator could do behind the app's back
+        db.session.execute(text("SET LOCAL session_replication_role = replica"))
+    db.session.execute(
+        text("UPDATE order_events SET summary = 'The seller declined.' WHERE order_id = :o AND sequence = 2"),
+        {"o": world.order.id},
+    )
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"order {world.order.id}, event 2 " in result.output
+    assert "its content does not match its seal" in result.output
