@@ -223,3 +223,17 @@ def test_o13_the_seller_is_emailed_about_the_request_with_a_link_to_the_order(wo
     assert "Your order (Teapot): The buyer asked the seller to extend buyer protection by 10 days" in outbox
     assert f"/orders#order-{world.order.id}" in outbox
     assert "because you bought or sold this order" in outbox
+
+
+def test_o11_a_request_left_waiting_when_a_dispute_opens_is_shown_as_unanswerable(world: World, auth, client):
+    auth.login_as(world.buyer)
+    ask(client, world.order.id)
+    world.open(NOW)
+    page = text(client.get("/orders"))
+    assert "Your request can no longer be answered. This order has an open dispute" in page
+    auth.login_as(world.seller)
+    page = text(client.get("/orders"))
+    assert "Grant the extension" not in page
+    response = answer(client, world.order.id, waiting(world.order.id).id, "grant")
+    assert response.status_code == 409
+    assert "open dispute" in text(response)

@@ -38,6 +38,7 @@ class Panel:
     waiting: ProtectionExtension | None
     ask_refusal: str | None  # why the buyer may not ask now (None: the form shows)
     answer_refusal: str | None  # why the seller may not answer now (None: the form shows)
+    lapsed: str | None  # why a waiting request can no longer be answered by anyone (None: it can)
     days_left: int
     errors: dict[str, str] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
@@ -78,6 +79,7 @@ def panel_of(
         waiting=waiting,
         ask_refusal=_refusal(lambda: check_can_ask(facts, policy, now, is_buyer=is_buyer)),
         answer_refusal=_refusal(lambda: check_can_answer(facts, policy, now, is_seller=is_seller)),
+        lapsed=_refusal(lambda: check_can_answer(facts, policy, now, is_seller=True)) if waiting else None,
         days_left=days_left(facts, policy),
     )
 
