@@ -42,6 +42,17 @@ from .proposals import (
     validate_decision_solutions,
     validate_terms,
 )
+from .protection import (
+    ExtensionAsk,
+    ExtensionFacts,
+    ExtensionGrant,
+    check_can_answer,
+    check_can_ask,
+    days_left,
+    extended_end,
+    validate_ask,
+    validate_grant,
+)
 from .reasons import REASONS, Reason, guidance_for, reasons_for
 from .steps import Closing, Step, on_deadline, opening_state, take
 from .transitions import PLATFORM, TABLE, allowed_actions, check, next_state
@@ -80,6 +91,9 @@ __all__ = [
     "Effect",
     "EffectKind",
     "EvidenceRequestFacts",
+    "ExtensionAsk",
+    "ExtensionFacts",
+    "ExtensionGrant",
     "Figure",
     "FormInvalid",
     "MediationStatus",
@@ -105,12 +119,16 @@ __all__ = [
     "builtin_policies",
     "buyer_is_suspicious",
     "check",
+    "check_can_answer",
+    "check_can_ask",
     "check_can_open",
     "check_proposal_slot",
     "current_stage",
+    "days_left",
     "describe_figures",
     "due_deadline",
     "effect_of",
+    "extended_end",
     "figures",
     "first_contact_due",
     "format_money",
@@ -128,7 +146,9 @@ __all__ = [
     "reasons_for",
     "smallest_amount",
     "take",
+    "validate_ask",
     "validate_decision_solutions",
+    "validate_grant",
     "validate_request",
     "validate_terms",
 ]

@@ -38,6 +38,9 @@ class Policy:
     refund_method: str = ""  # F1: where the refund goes, as the parties are told ("" if unknown)
     refund_arrival_min_business_days: int = 0  # F1: once paid, it reaches the buyer within these
     refund_arrival_max_business_days: int = 0  # business days (0: the marketplace does not say)
+    protection_extension_max_days: int = 30  # O10, O11: days one request or grant may add
+    protection_extensions_max: int = 3  # O11: grants an order may have in all
+    protection_extension_total_days: int = 90  # O11: extra days an order may have in all
     reminder_lead_hours: tuple[int, ...] = (24, 2)  # remind a party this long before its deadline
 
     def __post_init__(self) -> None:

@@ -31,8 +31,10 @@ def new_order(
     seller: str = "seller@example.com",
     policy: str = "aliexpress",
     price: str = "45.00",
+    in_transit: bool = False,
 ) -> str:
-    """A fresh order the buyer can dispute now (received a day ago); returns its number."""
+    """A fresh order the buyer can dispute now (received a day ago), or one still on its way
+    (`in_transit`: protection running, so it can be extended); returns its number."""
     out = flask(
         env,
         "demo",
@@ -47,6 +49,7 @@ def new_order(
         policy,
         "--price",
         price,
+        *(["--in-transit"] if in_transit else []),
     )
     return out.strip().splitlines()[-1]
 

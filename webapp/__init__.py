@@ -32,6 +32,7 @@ BLUEPRINTS: list[str] = [
     "webapp.accounts.routes:bp",
     "webapp.accounts.link_routes:bp",
     "webapp.pages.orders:bp",
+    "webapp.pages.protection:bp",
     "webapp.pages.dispute:bp",
     "webapp.pages.listing:bp",
     "webapp.dashboard.queue_page:bp",

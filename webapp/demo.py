@@ -401,8 +401,13 @@ def reset_command(empty: bool) -> None:
 @click.option("--price", default="45.00", show_default=True)
 @click.option("--policy", default="aliexpress", show_default=True)
 @click.option("--received/--not-received", default=True, help="Whether the buyer confirmed receipt.")
-def order_command(buyer: str, seller: str, title: str, price: str, policy: str, received: bool) -> None:
-    """Create one more order that can be disputed now, and print its number."""
+@click.option(
+    "--in-transit", is_flag=True, help="Not received and buyer protection still running (O10: extendable)."
+)
+def order_command(
+    buyer: str, seller: str, title: str, price: str, policy: str, received: bool, in_transit: bool
+) -> None:
+    """Create one more order, disputable now (or, --in-transit, still on its way); print its number."""
     now = clock_now(db.session)
     people = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_([buyer, seller])))}
     if buyer not in people or seller not in people:
@@ -417,8 +422,8 @@ def order_command(buyer: str, seller: str, title: str, price: str, policy: str, 
         price,
         now,
         dispatched_days_ago=14,
-        protection_ends_in_days=20 if received else -1,
-        receipt_days_ago=1 if received else None,
+        protection_ends_in_days=20 if received or in_transit else -1,
+        receipt_days_ago=1 if received and not in_transit else None,
         policy=policy,
     )
     db.session.commit()

@@ -17,5 +17,6 @@ from webapp.mediation import models as mediation_models  # noqa: F401
 from webapp.notifications import models as notifications_models  # noqa: F401
 from webapp.orders import listing as orders_listing  # noqa: F401
 from webapp.orders import models as orders_models  # noqa: F401
+from webapp.protection import models as protection_models  # noqa: F401
 from webapp.settlement import models as settlement_models  # noqa: F401
 from webapp.webhooks import models as webhooks_models  # noqa: F401

@@ -86,6 +86,10 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("orders.dispute_reasons", "GET"): frozenset({BUYER}),
     ("orders.check_field", "POST"): frozenset({BUYER}),
     ("orders.create_dispute", "POST"): frozenset({BUYER}),
+    # Extending buyer protection (O10, O11): the order is in dispute, so the rules refuse (409);
+    # the other party is told it is not theirs to do (403), everyone else finds no such order (404).
+    ("protection.ask", "POST"): frozenset({BUYER}),
+    ("protection.answer", "POST"): frozenset({SELLER}),
     ("disputes.show", "GET"): READERS,
     **{(f"disputes.part:{name}", "GET"): READERS for name in PARTS},
     ("disputes.poll", "GET"): READERS,

@@ -1,4 +1,4 @@
-"""`flask --app webapp audit verify`: check every dispute's hash chain and name the first broken link."""
+"""`flask --app webapp audit verify`: check every dispute's and order's chain; name the first broken link."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from webapp.core.extensions import db
-from webapp.history.chain import GENESIS, seal
-from webapp.history.models import Event
+from webapp.history.chain import GENESIS, seal, seal_order_event
+from webapp.history.models import Event, OrderEvent
 
 audit_cli = AppGroup("audit", help="Check that the history has not been changed.")
 
@@ -30,19 +30,35 @@ SEALED = (
     Event.prev_hash,
     Event.hash,
 )
+# An order's own history (O13): the same columns, keyed by the order.
+ORDER_SEALED = (
+    OrderEvent.id,
+    OrderEvent.order_id,
+    OrderEvent.sequence,
+    OrderEvent.at,
+    OrderEvent.actor_role,
+    OrderEvent.actor_id,
+    OrderEvent.action,
+    OrderEvent.summary,
+    OrderEvent.rule,
+    OrderEvent.data,
+    OrderEvent.prev_hash,
+    OrderEvent.hash,
+)
 
 
 @dataclass(frozen=True)
 class BrokenLink:
     """The first event of a dispute's chain that does not hold, and what is wrong with it."""
 
-    dispute_id: int
+    dispute_id: int  # or the order's id, for an order's history
     sequence: int
     event_id: int
     what: str
+    owner: str = "dispute"
 
     def __str__(self) -> str:
-        return f"dispute {self.dispute_id}, event {self.sequence} (id {self.event_id}): {self.what}"
+        return f"{self.owner} {self.dispute_id}, event {self.sequence} (id {self.event_id}): {self.what}"
 
 
 @dataclass
@@ -65,8 +81,10 @@ def _fault(row: Any, expected_sequence: int, previous_hash: str) -> str | None:
             f"its link to the event before does not hold (it names {row.prev_hash[:12]}..., "
             f"the event before is {previous_hash[:12]}...): an event before it was removed or replaced"
         )
-    computed = seal(
-        dispute_id=row.dispute_id,
+    key = {"order_id": row.order_id} if hasattr(row, "order_id") else {"dispute_id": row.dispute_id}
+    sealing = seal_order_event if "order_id" in key else seal
+    computed = sealing(
+        **key,
         sequence=row.sequence,
         at=row.at,
         actor_role=row.actor_role.value,
@@ -90,17 +108,24 @@ def _rows() -> Iterator[Any]:
     yield from db.session.execute(query.execution_options(yield_per=1000))
 
 
-def verify_chains() -> ChainCheck:
-    """Read every event in chain order; for each dispute, report the first link that does not hold."""
+def _order_rows() -> Iterator[Any]:
+    query = select(*ORDER_SEALED).order_by(OrderEvent.order_id, OrderEvent.sequence, OrderEvent.id)
+    yield from db.session.execute(query.execution_options(yield_per=1000))
+
+
+def verify_chains(orders: bool = False) -> ChainCheck:
+    """Read every event in chain order; for each dispute (or order), report the first link that does
+    not hold."""
     check = ChainCheck()
-    dispute_id, expected, previous, broken = None, 1, GENESIS, False
-    for row in _rows():
+    owner, rows, key = ("order", _order_rows(), "order_id") if orders else ("dispute", _rows(), "dispute_id")
+    chain_id, expected, previous, broken = None, 1, GENESIS, False
+    for row in rows:
         check.events += 1
-        if row.dispute_id != dispute_id:
+        if getattr(row, key) != chain_id:
             check.disputes += 1
-            dispute_id, expected, previous, broken = row.dispute_id, 1, GENESIS, False
+            chain_id, expected, previous, broken = getattr(row, key), 1, GENESIS, False
         if not broken and (what := _fault(row, expected, previous)):
-            check.broken.append(BrokenLink(row.dispute_id, row.sequence, row.id, what))
+            check.broken.append(BrokenLink(getattr(row, key), row.sequence, row.id, what, owner))
             broken = True
         expected, previous = row.sequence + 1, row.hash
     return check
@@ -108,11 +133,16 @@ def verify_chains() -> ChainCheck:
 
 @audit_cli.command("verify")
 def verify_command() -> None:
-    """Check every dispute's history chain; exit 1 naming the first broken link of each broken chain."""
-    check = verify_chains()
-    for link in check.broken:
+    """Check every dispute's and every order's history chain; exit 1 naming the first broken link of
+    each broken chain."""
+    check, orders = verify_chains(), verify_chains(orders=True)
+    for link in check.broken + orders.broken:
         click.echo(f"BROKEN {link}", err=True)
     if check.broken:
         click.echo(f"{len(check.broken)} of {check.disputes} dispute histories are broken.", err=True)
+    if orders.broken:
+        click.echo(f"{len(orders.broken)} of {orders.disputes} order histories are broken.", err=True)
+    if check.broken or orders.broken:
         raise SystemExit(1)
     click.echo(f"Checked {check.events} events of {check.disputes} disputes: every chain holds.")
+    click.echo(f"Checked {orders.events} events of {orders.disputes} orders' histories: every chain holds.")

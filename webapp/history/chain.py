@@ -41,6 +41,10 @@ def canonical(
         "data": data,
         "prev_hash": prev_hash,
     }
+    return _encode(fields)
+
+
+def _encode(fields: dict[str, Any]) -> bytes:
     return json.dumps(
         fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
     ).encode()
@@ -49,3 +53,32 @@ def canonical(
 def seal(**fields: Any) -> str:
     """The SHA-256 (hex) of the event's canonical encoding; takes the same keywords as `canonical`."""
     return hashlib.sha256(canonical(**fields)).hexdigest()
+
+
+def seal_order_event(
+    *,
+    order_id: int,
+    sequence: int,
+    at: datetime,
+    actor_role: str,
+    actor_id: int | None,
+    action: str,
+    summary: str,
+    rule: str | None,
+    data: dict[str, Any],
+    prev_hash: str,
+) -> str:
+    """The seal of an order's event: the same encoding as a dispute's, keyed by the order."""
+    fields = {
+        "order_id": order_id,
+        "sequence": sequence,
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_role": actor_role,
+        "actor_id": actor_id,
+        "action": action,
+        "summary": summary,
+        "rule": rule,
+        "data": data,
+        "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(_encode(fields)).hexdigest()

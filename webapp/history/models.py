@@ -1,4 +1,4 @@
-"""History events (append-only, H1) and in-app notifications (H2)."""
+"""History events of disputes and of orders (append-only, H1, O13) and in-app notifications (H2)."""
 
 from __future__ import annotations
 
@@ -45,24 +45,57 @@ class Event(Model):
     actor: Mapped[User | None] = relationship(lazy="joined")
 
 
+class OrderEvent(Model):
+    """Something that happened to an order outside any dispute (O13): a chain of its own, like a dispute's.
+
+    An order's life before a dispute (a request to extend protection, its answer) belongs to no
+    dispute, so it cannot join a dispute's chain; it gets the same sealing, keyed by the order.
+    """
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_role: Mapped[Actor] = mapped_column(string_enum(Actor))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str | None] = mapped_column(String(8))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    sequence: Mapped[int]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("uq_order_events_order_sequence", "order_id", "sequence", unique=True),)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+APPEND_ONLY = (Event, OrderEvent)
+
+
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete a history event."""
 
 
-@event.listens_for(Event, "before_update")
-def _refuse_update(mapper: object, connection: object, target: Event) -> None:
+def _refuse_update(mapper: object, connection: object, target: object) -> None:
     raise AppendOnlyError("history events are append-only")
 
 
-@event.listens_for(Event, "before_delete")
-def _refuse_delete(mapper: object, connection: object, target: Event) -> None:
+def _refuse_delete(mapper: object, connection: object, target: object) -> None:
     raise AppendOnlyError("history events are append-only")
+
+
+for _kind in APPEND_ONLY:
+    event.listen(_kind, "before_update", _refuse_update)
+    event.listen(_kind, "before_delete", _refuse_delete)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_change(state: ORMExecuteState) -> None:
     """`update(Event)` and `delete(Event)` skip the mapper hooks above: refuse them too."""
-    if (state.is_update or state.is_delete) and any(m.class_ is Event for m in state.all_mappers):
+    if (state.is_update or state.is_delete) and any(m.class_ in APPEND_ONLY for m in state.all_mappers):
         raise AppendOnlyError("history events are append-only")
 
 
@@ -92,6 +125,18 @@ def _install_append_only_trigger(table: Table, connection: Connection, **_: obje
             connection.exec_driver_sql(statement)
 
 
+# The same guard for the orders' chains (O13), with its own function so each names its table.
+ORDER_APPEND_ONLY_FUNCTION = APPEND_ONLY_FUNCTION.replace("dispute_events", "order_events")
+ORDER_APPEND_ONLY_TRIGGERS = tuple(t.replace("dispute_events", "order_events") for t in APPEND_ONLY_TRIGGERS)
+
+
+@event.listens_for(OrderEvent.__table__, "after_create")
+def _install_order_append_only_trigger(table: Table, connection: Connection, **_: object) -> None:
+    if connection.dialect.name == "postgresql":
+        for statement in (ORDER_APPEND_ONLY_FUNCTION, *ORDER_APPEND_ONLY_TRIGGERS):
+            connection.exec_driver_sql(statement)
+
+
 class Notification(Model):
     """An event told to one person in the app (and later by email), or a note such as a reminder."""
 
@@ -99,8 +144,11 @@ class Notification(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"))
+    # A dispute's notification names the dispute; an order's (O13, before any dispute) the order.
+    dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("dispute_events.id"))
+    order_event_id: Mapped[int | None] = mapped_column(ForeignKey("order_events.id"))
     # What it says when it tells no history event (a deadline reminder is not something that happened).
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -108,8 +156,16 @@ class Notification(Model):
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event | None] = relationship(lazy="joined")
+    order_event: Mapped[OrderEvent | None] = relationship(lazy="joined")
 
     @property
     def summary(self) -> str:
         """The sentence the bell, the list and the email show."""
-        return self.event.summary if self.event is not None else self.note or ""
+        told = self.event or self.order_event
+        return told.summary if told is not None else self.note or ""
+
+    @property
+    def event_data(self) -> dict[str, Any]:
+        """The data of the event it tells ({} for a note)."""
+        told = self.event or self.order_event
+        return told.data if told is not None else {}

@@ -16,7 +16,7 @@ from datetime import timedelta
 import click
 from flask import Flask, current_app, g, has_request_context
 from flask.cli import AppGroup
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
@@ -73,8 +73,8 @@ def _email(notification_id: int, public_url: str) -> Email:
     notification, user, title = db.session.execute(
         select(Notification, User, Order.item_title)
         .join(User, User.id == Notification.user_id)
-        .join(Dispute, Dispute.id == Notification.dispute_id)
-        .join(Order, Order.id == Dispute.order_id)
+        .outerjoin(Dispute, Dispute.id == Notification.dispute_id)
+        .join(Order, Order.id == func.coalesce(Notification.order_id, Dispute.order_id))
         .where(Notification.id == notification_id)
     ).one()
     return email_for(user, Item(notification, title), public_url)

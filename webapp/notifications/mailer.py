@@ -87,24 +87,25 @@ def compose(
     *,
     name: str,
     address: str,
-    dispute_id: int,
+    dispute_id: int | None,
     item_title: str,
     summary: str,
     at: datetime,
     public_url: str,
     details: list[str] | None = None,
+    order_id: int | None = None,
 ) -> Email:
-    """The email telling `name` what happened in a dispute (and on which evidence), with a link to it."""
-    link = dispute_url(public_url, dispute_id)
+    """The email telling `name` what happened in a dispute (and on which evidence), with a link to it;
+    without a dispute, what happened to an order (O13), with a link to the orders page."""
     evidence = "The decision was taken on this evidence:\n" + "\n".join(details) + "\n\n" if details else ""
-    body = (
-        f"Hello {name},\n\n"
-        f"{summary}\n\n"
-        f"{evidence}"
-        f"Dispute #{dispute_id} ({item_title}):\n{link}\n\n"
-        "You receive this email because you take part in this dispute.\n"
-    )
-    subject = one_line(f"Dispute #{dispute_id} ({item_title}): {summary}")
+    if dispute_id is None:
+        where, link = "Your order", f"{public_url.rstrip('/')}/orders#order-{order_id}"
+        why = "You receive this email because you bought or sold this order.\n"
+    else:
+        where, link = f"Dispute #{dispute_id}", dispute_url(public_url, dispute_id)
+        why = "You receive this email because you take part in this dispute.\n"
+    body = f"Hello {name},\n\n{summary}\n\n{evidence}{where} ({item_title}):\n{link}\n\n{why}"
+    subject = one_line(f"{where} ({item_title}): {summary}")
     return Email(to_name=name, to_address=address, subject=subject, body=body, at=at)
 
 

@@ -72,8 +72,8 @@ def _with_titles(user_id: int) -> Select[Notification, str]:
     """The user's notifications with their order's item title, newest first."""
     return (
         select(Notification, Order.item_title)
-        .join(Dispute, Dispute.id == Notification.dispute_id)
-        .join(Order, Order.id == Dispute.order_id)
+        .outerjoin(Dispute, Dispute.id == Notification.dispute_id)
+        .join(Order, Order.id == func.coalesce(Notification.order_id, Dispute.order_id))
         .where(Notification.user_id == user_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
@@ -152,11 +152,12 @@ def email_for(user: User, found: Item, public_url: str) -> Email:
         name=user.name,
         address=user.email,
         dispute_id=notification.dispute_id,
+        order_id=notification.order_id,
         item_title=found.item_title,
         summary=notification.summary,
         at=notification.created_at,
         public_url=public_url,
-        details=evidence_lines(notification.event.data) if notification.event else [],
+        details=evidence_lines(notification.event_data),
     )
 
 

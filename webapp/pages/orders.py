@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
@@ -27,15 +30,14 @@ from webapp.pages.opening_form import (
     render_parts,
 )
 from webapp.pages.order_status import order_statuses
+from webapp.protection.panel import Panel, panels_for
 
 bp = Blueprint("orders", __name__)
 
 
-@bp.get("/orders")
-@login_required
-def index() -> str:
-    """The orders the user bought or sold, each with its dispute or whether one can be opened."""
-    now = clock.now()
+def orders_page(now: datetime, shown: Mapping[int, Panel] | None = None) -> str:
+    """The orders the user bought or sold, each with its dispute or whether one can be opened, and its
+    buyer protection (O10-O12); `shown` replaces an order's panel (a refused form, refilled)."""
     orders = db.session.scalars(
         select(Order)
         .where(or_(Order.buyer_id == current_user.id, Order.seller_id == current_user.id))
@@ -46,6 +48,7 @@ def index() -> str:
         for d in db.session.scalars(select(Dispute).where(Dispute.order_id.in_([o.id for o in orders])))
     }
     statuses = order_statuses(orders, disputes)
+    panels = {**panels_for(current_user, orders, now), **(shown or {})}
     rows = []
     for order in orders:
         refusal = None
@@ -59,9 +62,17 @@ def index() -> str:
                 "dispute": disputes.get(order.id),
                 "refusal": refusal,
                 "status": statuses[order.id],
+                "protection": panels[order.id],
             }
         )
     return render_template("orders/index.html", rows=rows, money=format_money)
+
+
+@bp.get("/orders")
+@login_required
+def index() -> str:
+    """The orders the user bought or sold."""
+    return orders_page(clock.now())
 
 
 def _openable(order_id: int) -> Order:

@@ -1,0 +1,1 @@
+"""Extending buyer protection while the parcel is in transit (O10-O13)."""
