@@ -83,7 +83,7 @@ from actions import (
     travel,
     upload_evidence,
 )
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 Window = Callable[..., Page]
 Photo = Callable[..., Path]
@@ -95,6 +95,10 @@ def _stage(page: Page, stage: str) -> Locator:
 
 def _message(page: Page, text: str) -> Locator:
     return page.get_by_role("list", name="Messages").get_by_role("listitem").filter(has_text=text)
+
+
+def _message_box(page: Page) -> Locator:
+    return section(page, "Negotiation thread").get_by_role("textbox", name="Message")
 
 
 def _history_line(page: Page, text: str) -> Locator:
@@ -120,6 +124,7 @@ def test_n7_s3_n2_n6_n4_f2_f1_c3_negotiation_to_a_returned_item_each_step_seen_b
 
     send_message(seller, "Could you send a photo of the box?")
     expect_live(buyer, _message(buyer, "Could you send a photo of the box?"))
+    expect_live(buyer, _history_line(buyer, "The seller sent a message"))
     send_message(buyer, "The box is in the photos already.")
     expect_live(seller, _message(seller, "The box is in the photos already."))
 
@@ -128,8 +133,10 @@ def test_n7_s3_n2_n6_n4_f2_f1_c3_negotiation_to_a_returned_item_each_step_seen_b
     expect_live(buyer, proposal_card(buyer, "10.00 USD").filter(has_text="The seller's proposal"))
     expect_live(buyer, _stage(buyer, "Negotiation"))
 
+    _message_box(seller).fill("A half-written answer")  # the refresh below must not wipe it
     reject_proposal(buyer, "10.00 USD")
     expect_live(seller, proposal_card(seller, "10.00 USD").filter(has_text="rejected"))
+    expect(_message_box(seller)).to_have_value("A half-written answer")
 
     change_proposal(seller, "10.00 USD", to="15.00")
     expect_live(buyer, proposal_card(buyer, "15.00 USD").filter(has_text="The seller's proposal"))
@@ -147,6 +154,8 @@ def test_n7_s3_n2_n6_n4_f2_f1_c3_negotiation_to_a_returned_item_each_step_seen_b
     expect_done(seller, "You accepted the proposal: the dispute is closed.")
     expect_live(buyer, section(buyer, "Outcome").get_by_text("Closed by agreement between buyer and seller"))
     expect_live(buyer, buyer.get_by_role("button", name="Save tracking number"))
+    expect(_message_box(buyer)).to_have_count(0)  # a closed dispute takes no more messages...
+    expect(buyer.get_by_label("Add photos and videos")).to_have_count(0)  # ...nor evidence
 
     # The case: the buyer ships the return; the seller's open page offers to confirm it.
     ship_return(buyer, "RT123456789CN")
@@ -164,6 +173,7 @@ def test_n7_s3_n2_n6_n4_f2_f1_c3_negotiation_to_a_returned_item_each_step_seen_b
     expect_done(buyer, "Your complaint was submitted")
     expect_live(seller, _stage(seller, "Platform review"))
     expect_live(seller, section(seller, "Platform review").get_by_text("Complaint: Unhappy with the result"))
+    expect_live(seller, _message_box(seller))  # open again: the thread too
 
 
 @pytest.mark.travels
@@ -249,20 +259,27 @@ def test_e1_e2_c1_c2_evidence_cancel_and_reopen_each_seen_by_the_other(
 
     upload_evidence(seller, photo("packing.jpg", (40, 160, 60)))
     expect_live(buyer, evidence_card(buyer, "packing.jpg"))
+    expect_live(buyer, _history_line(buyer, "The seller added evidence: packing.jpg"))
     caption_evidence(seller, "packing.jpg", "Packed in foam")
     expect_live(buyer, evidence_card(buyer, "packing.jpg").get_by_text("Packed in foam"))
     remove_evidence(seller, "packing.jpg")
     expect_live(buyer, _locker(buyer, "Seller").get_by_text("No evidence yet."))
+    expect_live(buyer, _history_line(buyer, "The seller removed packing.jpg from its evidence."))
 
     upload_evidence(buyer, photo("label.jpg", (200, 200, 40)))
     expect_live(seller, evidence_card(seller, "label.jpg"))
 
     cancel_dispute(buyer)
+    expect(_message_box(buyer)).to_have_count(0)
     expect_live(seller, _stage(seller, "Cancelled"))
     expect_live(seller, section(seller, "Outcome").get_by_text("Cancelled by the buyer"))
+    expect(_message_box(seller)).to_have_count(0)
+    expect(seller.get_by_label("Add photos and videos")).to_have_count(0)
 
     reopen_dispute(buyer)
     expect_live(seller, seller.get_by_role("heading", name="Reject the buyer's request"))
+    expect_live(seller, _message_box(seller))
+    expect_live(seller, seller.get_by_label("Add photos and videos"))
 
     accept_proposal(seller, "20.00 USD")
     expect_live(buyer, section(buyer, "Outcome").get_by_text("Dispute closed by seller"))
