@@ -33,6 +33,12 @@ the transition table (dispute_engine/transitions.py) list them, and the story co
 | evidence remove (E2)         | seller            | buyer                    | 3     |
 | cancel (C1)                  | buyer             | seller                   | 3     |
 | reopen (C2)                  | buyer             | seller                   | 3     |
+
+Besides each action's own mark, the stories check what the page around it must follow: the forms to
+write and to add evidence leave a closed or cancelled dispute and come back when it opens again,
+without wiping a half-written message; and a message or an evidence change of the other party shows
+in the history too (both were missed by the poll before; see tests/web/test_page_poll.py).
+Not actions of a person, so not here: the clocks (tests/web/test_page_poll.py, test_stories.py).
 """
 
 from __future__ import annotations
