@@ -439,3 +439,90 @@ def play_video(page: Page) -> float:
     video.evaluate("v => { v.muted = true; return v.play(); }")
     page.wait_for_function("() => document.querySelector('video').currentTime > 0.5", timeout=15_000)
     return float(video.evaluate("v => v.currentTime"))
+
+
+# --- Two open pages: what one side does, the other sees without reloading ----------------------
+
+
+def keep_watching(page: Page) -> None:
+    """Mark the open page; a reload or a navigation away loses the mark (see `expect_live`)."""
+    page.evaluate("() => { window.stillTheSamePage = true; }")
+
+
+def expect_live(page: Page, what: Locator) -> None:
+    """`what` appears on the already-open `page` by its poll: no reload, no navigation in between."""
+    expect(what).to_be_visible(timeout=POLL_TIMEOUT)
+    assert page.evaluate("() => window.stillTheSamePage === true"), "the watching page was reloaded or left"
+
+
+def add_solution(page: Page, amount: str, *, resolution: str = "Refund only") -> None:
+    """As a party, add another solution of one's own (N2)."""
+    proposals = section(page, "Proposals")
+    proposals.locator("summary").filter(has_text="Add solution").click()
+    form = proposals.locator("form").filter(has=page.get_by_role("button", name="Add solution"))
+    form.get_by_role("radio", name=resolution).check()
+    form.get_by_label("Refund amount").fill(amount)
+    press(page, form.get_by_role("button", name="Add solution"), "add-solution")
+    expect_done(page, "Your solution was added.")
+
+
+def change_dispute(page: Page, *, amount: str) -> None:
+    """As the buyer, change the dispute's refund amount under "Your dispute" (N6)."""
+    part = section(page, "Your dispute")
+    part.locator("summary").filter(has_text="Change").click()
+    part.get_by_label("Refund amount").fill(amount)
+    press(page, part.get_by_role("button", name="Change"), "change")
+    expect_done(page, "The dispute was changed.")
+
+
+def pin_message(page: Page, text: str) -> None:
+    """Pin the thread message saying `text` into one's own evidence (N7)."""
+    message = page.get_by_role("list", name="Messages").get_by_role("listitem").filter(has_text=text)
+    press(page, message.get_by_role("button", name="Pin to my evidence"), "pin")
+    expect(message).to_contain_text("Pinned to your evidence")
+
+
+def ship_return(page: Page, tracking: str) -> None:
+    """As the buyer, enter the return parcel's tracking number (F2)."""
+    part = section(page, "Refund")
+    part.get_by_label("Return tracking number").fill(tracking)
+    press(page, part.get_by_role("button", name="Save tracking number"), "ship-return")
+    expect_done(page, "Return tracking number saved.")
+
+
+def confirm_return(page: Page) -> None:
+    """As the seller, confirm the returned item arrived (F2)."""
+    press(page, page.get_by_role("button", name="Confirm the item arrived"), "confirm-return")
+    expect_done(page, "Return confirmed: the refund is now due.")
+
+
+def mark_refunded(page: Page) -> None:
+    """As the seller or the mediator, mark the pending refund as paid (F1)."""
+    press(page, page.get_by_role("button", name="Mark refund paid"), "mark-refunded")
+    expect_done(page, "Refund marked as paid.")
+
+
+def reassign_case(page: Page, to: str) -> None:
+    """As the lead mediator holding a case, hand it to the mediator named `to`."""
+    form = page.locator("#reassign-case")
+    form.get_by_label("Hand the case to").select_option(label=to)
+    press(page, form.get_by_role("button", name="Reassign"), "reassign-case")
+    expect_done(page, "The case was handed over.")
+
+
+def caption_evidence(page: Page, name: str, caption: str) -> None:
+    """Caption one's own locker item `name` ("Caption or remove" on its card)."""
+    card = evidence_card(page, name)
+    card.locator("summary").filter(has_text="Caption or remove").click()
+    card.get_by_label("Caption").fill(caption)
+    card.get_by_role("button", name="Save caption").click()
+    expect(evidence_card(page, name)).to_contain_text(caption)
+
+
+def remove_evidence(page: Page, name: str) -> None:
+    """Remove one's own locker item `name`, accepting the browser's "Remove ...?" question (E2)."""
+    card = evidence_card(page, name)
+    card.locator("summary").filter(has_text="Caption or remove").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    card.get_by_role("button", name="Remove").click()
+    expect(evidence_card(page, name)).to_have_count(0)

@@ -156,3 +156,47 @@ def test_without_htmx_the_poll_url_leads_to_the_page(client, auth, world: World)
     auth.login_as(world.buyer)
     response = client.get(f"/disputes/{dispute.id}/poll?v=0&a=0")
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/disputes/{dispute.id}")
+
+
+def test_n7_a_message_of_the_other_party_reaches_the_history_of_the_open_page(client, auth, world: World):
+    dispute = world.open(ago(2))
+    auth.login_as(world.seller)
+    url = poll_url(open_page(client, dispute.id))
+    world.act(world.buyer, dispute, Action.SEND_MESSAGE, NOW, lambda c: negotiation.send_message(c, "Hello"))
+    html = text(client.get(url, headers=HX))
+    assert '<section id="history" class="history" hx-swap-oob="true">' in html
+    assert "The buyer sent a message in the negotiation thread." in html
+
+
+def test_n4_c2_the_forms_to_write_and_to_add_evidence_go_and_come_back_with_the_state_on_the_poll(
+    client, auth, world: World
+):
+    from webapp.disputes import lifecycle
+
+    dispute = world.open(ago(2))
+    auth.login_as(world.buyer)
+    page = open_page(client, dispute.id)
+    assert 'id="thread-form"' in page and 'id="evidence-form"' in page
+    world.act(world.buyer, dispute, Action.CANCEL, NOW, lifecycle.cancel)  # as if from another tab
+    closed = text(client.get(poll_url(page), headers=HX))
+    assert '<div id="thread-composer" hx-swap-oob="true">' in closed
+    assert '<div id="evidence-upload" hx-swap-oob="true">' in closed
+    assert 'id="thread-form"' not in closed and 'id="evidence-form"' not in closed
+
+    world.act(world.buyer, dispute, Action.REOPEN, NOW, lifecycle.reopen)
+    reopened = text(client.get(poll_url(closed), headers=HX))
+    assert 'id="thread-form"' in reopened and 'id="evidence-form"' in reopened
+    # What is typed in the box, and the uploads under way, stay as they are across the refresh.
+    assert re.search(r'<textarea [^>]*id="body"[^>]*hx-preserve="true"', reopened)
+    assert re.search(r'<ul id="upload-queue"[^>]*hx-preserve="true"', reopened)
+
+
+def test_n7_a_sent_message_empties_the_box_it_was_typed_in(client, auth, world: World):
+    dispute = world.open(ago(2))
+    auth.login_as(world.buyer)
+    version = world.reload(dispute).version
+    sent = text(
+        client.post(f"/disputes/{dispute.id}/message", data={"body": "Hi", "version": version}, headers=HX)
+    )
+    assert re.search(r'<textarea [^>]*id="body"', sent)
+    assert not re.search(r'<textarea [^>]*id="body"[^>]*hx-preserve', sent)  # replaced, not kept

@@ -97,7 +97,8 @@ def poll(dispute_id: int) -> Response:
     if not htmx.wants_partial():
         return redirect(url_for("disputes.show", dispute_id=dispute_id), code=303)
     dispute, actor = viewable_dispute(current_user, dispute_id, now)
-    parts = [*PARTS, "thread"] if dispute.version != seen.version else ["thread", "evidence"]
+    # Messages and evidence leave the forms valid, but are in the history too.
+    parts = [*PARTS, "thread"] if dispute.version != seen.version else ["thread", "evidence", "history"]
     context = parts_context(dispute, actor, now, parts, shown_window())
     body = render_template("disputes/_poller.html", **context)
     body += render_template("disputes/_changed_parts.html", parts=parts, **context)

@@ -40,8 +40,9 @@ from webapp.pages import windows
 from webapp.pages.windows import Window
 from webapp.settlement.facts import active_refund, active_return
 
-# The parts of the page that refresh themselves; an action re-renders them all (not the thread,
-# which has its own cursor, so a message being typed is never wiped).
+# The parts of the page that refresh themselves; an action re-renders them all (not the thread's
+# messages, which have their own cursor). The forms to write and to add evidence come and go with
+# the dispute's state; what is typed or uploading in them is kept (hx-preserve).
 PARTS = (
     "summary",
     "progress",
@@ -52,6 +53,8 @@ PARTS = (
     "dispute-actions",
     "evidence",
     "history",
+    "thread-composer",
+    "evidence-upload",
 )
 
 
@@ -177,6 +180,8 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "evidence": ("evidence",),
     "history": ("history",),
     "thread": ("thread", "evidence"),
+    "thread-composer": (),
+    "evidence-upload": ("evidence",),  # how many items the party has (the form's limit)
     "case-file": ("case-file",),
     "listing": ("listing",),  # what was promised: shown whole, never refreshed (it never changes)
 }
