@@ -6,6 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, current_app, flash, g, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -98,7 +99,7 @@ def logout() -> ResponseReturnValue:
         current_user.end_sessions()
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return htmx.redirect_or_refresh(url_for("accounts.login"))
 
 
@@ -109,5 +110,5 @@ def unauthorized() -> ResponseReturnValue:
     if htmx.wants_partial():
         # A 3xx would swap the login page into a fragment; load it as a full page instead.
         return htmx.redirect_or_refresh(login_url, full_reload=True)
-    flash(login_manager.login_message, login_manager.login_message_category)
+    flash(_(str(login_manager.login_message)), login_manager.login_message_category)
     return htmx.redirect_or_refresh(login_url)

@@ -84,3 +84,9 @@ def register(app: Flask) -> None:
 def joined(texts: list[str]) -> str:
     """Several sentences as one, each still said in the reader's language."""
     return join(" ", texts)
+
+
+def say_stored(text: str) -> str:
+    """A sentence kept as English (a history line, a notification) in the current language, when the
+    catalogue has that very sentence; composed ones stay as they were written."""
+    return str(gettext(text)) if text else text

@@ -10,6 +10,7 @@ from dispute_engine import (
     format_money,
     validate_request,
 )
+from dispute_engine.words import N_
 from webapp.disputes.models import ProposalStatus
 from webapp.disputes.steps import ActionContext, Done
 
@@ -88,7 +89,7 @@ def appeal(ctx: ActionContext, reason: str, description: str) -> Done:
         raise FormInvalid(errors)
     dispute = ctx.dispute
     if dispute.appealed_at is not None:
-        raise RuleViolation("C3", "A complaint can be submitted once per order, and it was.")
+        raise RuleViolation("C3", N_("A complaint can be submitted once per order, and it was."))
     dispute.appealed_at = ctx.now
     dispute.appeal_reason = reason
     dispute.appeal_description = text

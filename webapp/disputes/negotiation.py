@@ -12,6 +12,8 @@ from dispute_engine import (
     validate_terms,
 )
 from dispute_engine.proposals import COMMENT_MAX
+from dispute_engine.transitions import THE_ACTOR
+from dispute_engine.words import N_, Words
 from webapp.core.extensions import db
 from webapp.disputes.models import Message, Proposal, ProposalStatus
 from webapp.disputes.pipeline import StaleDispute
@@ -60,23 +62,30 @@ def _new_proposal(ctx: ActionContext, form: dict[str, str], supersedes: Proposal
 def _proposal_of(ctx: ActionContext, proposal_id: int, party: Actor) -> Proposal:
     proposal = next((p for p in ctx.dispute.proposals if p.id == proposal_id), None)
     if proposal is None or proposal.party is not party:
-        raise RuleViolation("N4", "That proposal is not one you can act on here.")
+        raise RuleViolation("N4", N_("That proposal is not one you can act on here."))
     if proposal.status is ProposalStatus.SUPERSEDED:
         raise StaleDispute(
-            f"The {party.value} changed that proposal before you answered it. Nothing was done: "
-            "look at the new proposal and decide."
+            Words(
+                N_(
+                    "%(who)s changed that proposal before you answered it. Nothing was done: "
+                    "look at the new proposal and decide."
+                ),
+                who=THE_ACTOR[party],
+            )
         )
     if not proposal.is_live:
-        raise StaleDispute("That proposal is no longer on the table. Nothing was done.")
+        raise StaleDispute(Words(N_("That proposal is no longer on the table. Nothing was done.")))
     return proposal
 
 
 def _check_unused_terms(form: dict[str, str]) -> None:
     """Without an amount the other terms are not used, but they are still refused when malformed."""
     if (form.get("resolution") or Resolution.REFUND_ONLY.value) not in {r.value for r in Resolution}:
-        raise FormInvalid({"resolution": "Choose Refund only or Return goods and refund."})
+        raise FormInvalid({"resolution": N_("Choose Refund only or Return goods and refund.")})
     if len((form.get("comment") or "").strip()) > COMMENT_MAX:
-        raise FormInvalid({"comment": f"Keep the comment under {COMMENT_MAX} characters."})
+        raise FormInvalid(
+            {"comment": Words(N_("Keep the comment under %(limit)s characters."), limit=COMMENT_MAX)}
+        )
 
 
 def reject_request(ctx: ActionContext, form: dict[str, str]) -> Done:
@@ -110,7 +119,7 @@ def reject_proposal(ctx: ActionContext, proposal_id: int) -> Done:
     """Reject one of the other party's proposals; the clock keeps running (N5)."""
     proposal = _proposal_of(ctx, proposal_id, ctx.actor.other_party)
     if proposal.status is not ProposalStatus.PENDING:
-        raise RuleViolation("N5", "That proposal was already rejected.")
+        raise RuleViolation("N5", N_("That proposal was already rejected."))
     proposal.status = ProposalStatus.REJECTED
     proposal.answered_at = ctx.now
     terms = describe_terms(proposal.terms, ctx.dispute.currency)
@@ -140,9 +149,11 @@ def send_message(ctx: ActionContext, body: str) -> Done:
     """Add a line to the negotiation thread (N7); it does not make anyone's form stale."""
     text = (body or "").strip()
     if not text:
-        raise FormInvalid({"body": "Write a message first."})
+        raise FormInvalid({"body": N_("Write a message first.")})
     if len(text) > MESSAGE_MAX:
-        raise FormInvalid({"body": f"Keep a message under {MESSAGE_MAX} characters."})
+        raise FormInvalid(
+            {"body": Words(N_("Keep a message under %(limit)s characters."), limit=MESSAGE_MAX)}
+        )
     message = Message(
         dispute_id=ctx.dispute.id, author_id=ctx.person.id, party=ctx.actor, body=text, created_at=ctx.now
     )

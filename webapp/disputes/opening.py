@@ -18,6 +18,7 @@ from dispute_engine import (
     opening_state,
     validate_request,
 )
+from dispute_engine.words import N_
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
 from webapp.core.refusals import NotFound
@@ -108,7 +109,7 @@ def open_dispute(
             db.session.flush()
     except IntegrityError:
         # Two tabs submitted at once: the unique order_id let only one through (O1).
-        raise RuleViolation("O1", "This order already has a dispute.") from None
+        raise RuleViolation("O1", N_("This order already has a dispute.")) from None
     dispute.order = order
     dispute.table_the_request(user.id, now)
     ctx = ActionContext(dispute, Actor.BUYER, user, now, dispute_facts(dispute))

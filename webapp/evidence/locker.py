@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import select
 
 from dispute_engine import Actor, FormInvalid, NotPermitted
+from dispute_engine.words import N_, Words
 from media import evidence_key
 from webapp.core.extensions import db
 from webapp.core.refusals import NotFound
@@ -30,12 +31,14 @@ class ItemNotFound(NotFound):
 def add_evidence(ctx: ActionContext, uploads: list[Upload], caption: str = "") -> Done:
     """Add photos and videos to the actor's locker and record it in the history (E1)."""
     if not uploads:
-        raise FormInvalid({"evidence": "Choose at least one photo or video."})
+        raise FormInvalid({"evidence": N_("Choose at least one photo or video.")})
     if len(caption.strip()) > CAPTION_MAX:
-        raise FormInvalid({"caption": f"Keep a caption under {CAPTION_MAX} characters."})
+        raise FormInvalid(
+            {"caption": Words(N_("Keep a caption under %(limit)s characters."), limit=CAPTION_MAX)}
+        )
     if caption.strip() and len(uploads) > 1:
         # A caption says what one photo shows; the same words under several would mislead the mediator.
-        raise FormInvalid({"caption": "A caption describes one file: caption each file on its own."})
+        raise FormInvalid({"caption": N_("A caption describes one file: caption each file on its own.")})
     checked = check_uploads(uploads)
     items = store_uploads(ctx.dispute, ctx.person, ctx.actor, checked, now=ctx.now, caption=caption)
     names = ", ".join(item.display_name for item in items)
@@ -58,7 +61,7 @@ def own_item(ctx: ActionContext, item_uuid: str) -> EvidenceItem:
     if item is None or item.is_removed:
         raise ItemNotFound(item_uuid)
     if item.party is not ctx.actor:
-        raise NotPermitted("E1", "Only the party who added an item can change or remove it.")
+        raise NotPermitted("E1", N_("Only the party who added an item can change or remove it."))
     return item
 
 
@@ -67,7 +70,9 @@ def set_caption(ctx: ActionContext, item_uuid: str, caption: str) -> Done:
     item = own_item(ctx, item_uuid)
     text = (caption or "").strip()
     if len(text) > CAPTION_MAX:
-        raise FormInvalid({"caption": f"Keep a caption under {CAPTION_MAX} characters."})
+        raise FormInvalid(
+            {"caption": Words(N_("Keep a caption under %(limit)s characters."), limit=CAPTION_MAX)}
+        )
     item.caption = text
     summary = (
         f'The {ctx.actor.value} captioned {item.display_name}: "{text}".'
@@ -105,7 +110,7 @@ def pin_message(ctx: ActionContext, message_id: int) -> Done:
         )
     )
     if already is not None:
-        raise FormInvalid({"pin": "That message is already pinned to your evidence."})
+        raise FormInvalid({"pin": N_("That message is already pinned to your evidence.")})
     check_room(ctx.dispute, ctx.actor, 1, field="pin")
     author = f"{message.author.name} ({message.party.value})"
     text = f"{author}, {message.created_at:%Y-%m-%d %H:%M} UTC:\n{message.body}"

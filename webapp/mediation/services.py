@@ -12,6 +12,7 @@ from dispute_engine import (
     format_money,
     validate_decision_solutions,
 )
+from dispute_engine.words import N_, Words
 from webapp.accounts.models import User
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
@@ -35,7 +36,9 @@ def _comment(raw: str | None) -> str:
     """A comment as written, refused in words past TEXT_MAX characters (never cut short silently)."""
     text = (raw or "").strip()
     if len(text) > TEXT_MAX:
-        raise FormInvalid({"comment": f"Keep the comment under {TEXT_MAX} characters."})
+        raise FormInvalid(
+            {"comment": Words(N_("Keep the comment under %(limit)s characters."), limit=TEXT_MAX)}
+        )
     return text
 
 
@@ -55,7 +58,7 @@ def reassign_case(ctx: ActionContext, mediator_id: str) -> Done:
     chosen = _number(mediator_id)
     mediator = db.session.get(User, chosen) if chosen is not None else None
     if mediator is None or not mediator.is_mediator:
-        raise FormInvalid({"mediator": "Choose a mediator to hand the case to."})
+        raise FormInvalid({"mediator": N_("Choose a mediator to hand the case to.")})
     previous = ctx.dispute.mediator_id
     if mediator.id == previous:
         raise FormInvalid({"mediator": f"{mediator.name} already holds this case."})
@@ -106,9 +109,11 @@ def respond_evidence(ctx: ActionContext, comment: str, files: Attachments) -> Do
     """The party answers the mediator's open requests with files and a comment ("Respond now", M2)."""
     text = (comment or "").strip()
     if not len(files) and not text:
-        raise FormInvalid({"comment": "Add the evidence asked for, or a comment."})
+        raise FormInvalid({"comment": N_("Add the evidence asked for, or a comment.")})
     if len(text) > TEXT_MAX:
-        raise FormInvalid({"comment": f"Keep the comment under {TEXT_MAX} characters."})
+        raise FormInvalid(
+            {"comment": Words(N_("Keep the comment under %(limit)s characters."), limit=TEXT_MAX)}
+        )
     files.check()
     requests = [r for r in open_requests(ctx.dispute) if r.party is ctx.actor]
     hashes = files.store(ctx, request_id=requests[0].id)
@@ -175,7 +180,7 @@ def answer_decision(ctx: ActionContext, solution: str, comment: str, files: Atta
     assert decision is not None  # the engine's guard
     picked = _number(solution)
     if picked is None or not REJECTED <= picked <= len(decision.solutions):
-        raise FormInvalid({"solution": "Accept one of the solutions, or reject them."})
+        raise FormInvalid({"solution": N_("Accept one of the solutions, or reject them.")})
     text = _comment(comment)
     files.check()
     files.store(ctx)
@@ -209,7 +214,7 @@ def final_decision(ctx: ActionContext, solution: str, comment: str, evidence: li
     assert decision is not None  # the engine's guard
     position = _number(solution) or 0
     if not 1 <= position <= len(decision.solutions):
-        raise FormInvalid({"solution": "Choose one of the solutions you offered."})
+        raise FormInvalid({"solution": N_("Choose one of the solutions you offered.")})
     text = _comment(comment)
     chosen = decision.solutions[position - 1]
     decision.status, decision.chosen_solution, decision.decided_at = DecisionStatus.FINAL, position, ctx.now

@@ -18,6 +18,7 @@ from dispute_engine import (
     add_days,
     format_money,
 )
+from dispute_engine.words import N_
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
 from webapp.disputes.events import RefundDue, publish
@@ -100,7 +101,7 @@ def _open_return(dispute: Dispute, status: ReturnStatus) -> ReturnShipment:
         select(ReturnShipment).where(ReturnShipment.dispute_id == dispute.id, ReturnShipment.status == status)
     )
     if shipment is None:
-        raise RuleViolation("F2", "There is no return in that stage.")
+        raise RuleViolation("F2", N_("There is no return in that stage."))
     return shipment
 
 
@@ -108,7 +109,7 @@ def ship_return(ctx: ActionContext, tracking_number: str) -> Done:
     """The buyer sent the item back with this tracking number (F2)."""
     tracking = tracking_number.strip()
     if not tracking:
-        raise FormInvalid({"tracking_number": "Enter the return parcel's tracking number."})
+        raise FormInvalid({"tracking_number": N_("Enter the return parcel's tracking number.")})
     if len(tracking) > TRACKING_MAX:
         raise FormInvalid(
             {"tracking_number": f"That tracking number is too long: at most {TRACKING_MAX} characters."}
@@ -154,7 +155,7 @@ def mark_refunded(ctx: ActionContext, payment_reference: str | None = None) -> D
         select(Refund).where(Refund.dispute_id == ctx.dispute.id, Refund.status == RefundStatus.PENDING)
     )
     if refund is None:
-        raise RuleViolation("F1", "There is no pending refund on this dispute.")
+        raise RuleViolation("F1", N_("There is no pending refund on this dispute."))
     refund.status = RefundStatus.REFUNDED
     refund.refunded_at = ctx.now
     refund.payment_reference = payment_reference
