@@ -125,7 +125,8 @@ SPECS = (
         Words(N_("The dispute was cancelled.")),
         confirm=Words(
             N_(
-                "Cancelling closes the dispute without a refund; after escalation the money goes to the seller."
+                "Cancelling closes the dispute without a refund; "
+                "after escalation the money goes to the seller."
             )
         ),
         part="dispute-actions",
