@@ -85,3 +85,39 @@ def join(separator: str, texts: list[str]) -> str:
         return texts[0]
     names = [f"s{i}" for i in range(len(texts))]
     return Words(separator.join(f"%({name})s" for name in names), **dict(zip(names, texts, strict=True)))
+
+
+def to_json(said: Words) -> dict[str, Any]:
+    """`said` as JSON (to keep with a history line): its msgid and each value, tagged by kind."""
+    return {"msgid": said.msgid, "params": {name: _value_to_json(v) for name, v in said.params.items()}}
+
+
+def from_json(kept: dict[str, Any]) -> Words:
+    """The Words `to_json` kept."""
+    return Words(kept["msgid"], **{name: _value_from_json(v) for name, v in kept["params"].items()})
+
+
+def _value_to_json(value: Any) -> Any:
+    if isinstance(value, Words):
+        return {"words": to_json(value)}
+    if isinstance(value, Amount):
+        return {"amount": str(value.amount), "currency": value.currency}
+    if isinstance(value, Moment):
+        return {"moment": value.at.isoformat(), "with_time": value.with_time}
+    if isinstance(value, Clause):
+        return {"clause": _value_to_json(value.text)}
+    if isinstance(value, int | str):
+        return str(value) if isinstance(value, str) else value
+    return str(value)
+
+
+def _value_from_json(kept: Any) -> Any:
+    if not isinstance(kept, dict):
+        return kept
+    if "words" in kept:
+        return from_json(kept["words"])
+    if "amount" in kept:
+        return Amount(Decimal(kept["amount"]), kept["currency"])
+    if "moment" in kept:
+        return Moment(datetime.fromisoformat(kept["moment"]), kept["with_time"])
+    return Clause(_value_from_json(kept["clause"]))

@@ -87,6 +87,8 @@ def joined(texts: list[str]) -> str:
 
 
 def say_stored(text: str) -> str:
-    """A sentence kept as English (a history line, a notification) in the current language, when the
-    catalogue has that very sentence; composed ones stay as they were written."""
+    """A kept sentence (a history line, a notification) in the current language: Words are said, a plain
+    English sentence is looked up as it is (older lines), anything else stays as it was written."""
+    if isinstance(text, Words):
+        return say(text)
     return str(gettext(text)) if text else text

@@ -102,8 +102,15 @@ def reject_request(ctx: ActionContext, form: dict[str, str]) -> Done:
     for proposal in ctx.dispute.live_proposals(Actor.BUYER):
         proposal.status = ProposalStatus.REJECTED
         proposal.answered_at = ctx.now
-    offer = f" and proposed {describe_terms(counter.terms, ctx.dispute.currency)}" if counter else ""
-    return Done("request_rejected", f"The seller rejected the buyer's request{offer}.", result=counter)
+    said = (
+        Words(
+            N_("The seller rejected the buyer's request and proposed %(terms)s."),
+            terms=describe_terms(counter.terms, ctx.dispute.currency),
+        )
+        if counter
+        else Words(N_("The seller rejected the buyer's request."))
+    )
+    return Done("request_rejected", said, result=counter)
 
 
 def accept_proposal(ctx: ActionContext, proposal_id: int) -> Done:
@@ -111,7 +118,12 @@ def accept_proposal(ctx: ActionContext, proposal_id: int) -> Done:
     proposal = _proposal_of(ctx, proposal_id, ctx.actor.other_party)
     proposal.status = ProposalStatus.ACCEPTED
     proposal.answered_at = ctx.now
-    summary = f"The {ctx.actor.value} accepted the {proposal.party.value}'s proposal."
+    summary = Words(
+        N_("%(who)s accepted the buyer's proposal.")
+        if proposal.party is Actor.BUYER
+        else N_("%(who)s accepted the seller's proposal."),
+        who=THE_ACTOR[ctx.actor],
+    )
     return Done("closed", summary, terms=proposal.terms)
 
 
@@ -123,14 +135,17 @@ def reject_proposal(ctx: ActionContext, proposal_id: int) -> Done:
     proposal.status = ProposalStatus.REJECTED
     proposal.answered_at = ctx.now
     terms = describe_terms(proposal.terms, ctx.dispute.currency)
-    return Done("proposal_rejected", f"The {ctx.actor.value} rejected {terms}.")
+    return Done(
+        "proposal_rejected", Words(N_("%(who)s rejected %(terms)s."), who=THE_ACTOR[ctx.actor], terms=terms)
+    )
 
 
 def add_proposal(ctx: ActionContext, form: dict[str, str]) -> Done:
     """Add a solution of the other resolution kind (N2 "Add solution")."""
     proposal = _new_proposal(ctx, form)
     terms = describe_terms(proposal.terms, ctx.dispute.currency)
-    return Done("proposal_added", f"The {ctx.actor.value} proposed {terms}.", result=proposal)
+    said = Words(N_("%(who)s proposed %(terms)s."), who=THE_ACTOR[ctx.actor], terms=terms)
+    return Done("proposal_added", said, result=proposal)
 
 
 def change_proposal(ctx: ActionContext, proposal_id: int, form: dict[str, str]) -> Done:
@@ -138,9 +153,11 @@ def change_proposal(ctx: ActionContext, proposal_id: int, form: dict[str, str]) 
     old = _proposal_of(ctx, proposal_id, ctx.actor)
     proposal = _new_proposal(ctx, form, supersedes=old)
     currency = ctx.dispute.currency
-    summary = (
-        f"The {ctx.actor.value} changed a proposal from {describe_terms(old.terms, currency)} "
-        f"to {describe_terms(proposal.terms, currency)}."
+    summary = Words(
+        N_("%(who)s changed a proposal from %(old)s to %(new)s."),
+        who=THE_ACTOR[ctx.actor],
+        old=describe_terms(old.terms, currency),
+        new=describe_terms(proposal.terms, currency),
     )
     return Done("proposal_changed", summary, result=proposal)
 
@@ -158,5 +175,5 @@ def send_message(ctx: ActionContext, body: str) -> Done:
         dispute_id=ctx.dispute.id, author_id=ctx.person.id, party=ctx.actor, body=text, created_at=ctx.now
     )
     db.session.add(message)
-    summary = f"The {ctx.actor.value} sent a message in the negotiation thread."
+    summary = Words(N_("%(who)s sent a message in the negotiation thread."), who=THE_ACTOR[ctx.actor])
     return Done("message", summary, result=message, quiet=True)

@@ -14,11 +14,11 @@ from dispute_engine import (
     DisputeRequest,
     RuleViolation,
     check_can_open,
-    format_money,
     opening_state,
     validate_request,
 )
-from dispute_engine.words import N_
+from dispute_engine.reasons import REASONS
+from dispute_engine.words import N_, Amount, Clause, Words
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
 from webapp.core.refusals import NotFound
@@ -114,10 +114,12 @@ def open_dispute(
     dispute.table_the_request(user.id, now)
     ctx = ActionContext(dispute, Actor.BUYER, user, now, dispute_facts(dispute))
     hashes = files.store(ctx)
-    summary = (
-        f"The buyer opened a dispute: {request.reason.value.replace('_', ' ')}; "
-        f"{request.resolution.label}, {format_money(request.amount, order.currency)}; "
-        f"{len(hashes)} evidence file(s)."
+    summary = Words(
+        N_("The buyer opened a dispute: %(reason)s; %(kind)s, %(amount)s; %(files)s evidence file(s)."),
+        reason=Clause(REASONS[request.reason].label),
+        kind=request.resolution.label,
+        amount=Amount(request.amount, order.currency),
+        files=len(hashes),
     )
     finish(ctx, Done("opened", summary, rule="O4", data={"evidence": hashes}))
     return dispute

@@ -95,7 +95,7 @@ def settle_due_deadlines(dispute: Dispute, now: datetime) -> int:
         ctx = ActionContext(dispute, Actor.SYSTEM, None, deadline.at, facts)
         # A closing is named by `finish`; an escalation and a return's clock are named here.
         name = CLOCK_EVENTS[step.return_effect] if step.return_effect else "escalated"
-        finish(ctx, Done(name, step.summary, step=step))
+        finish(ctx, Done(name, Words(step.summary), step=step))
         acted += 1
     return acted
 

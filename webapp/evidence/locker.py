@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import select
 
 from dispute_engine import Actor, FormInvalid, NotPermitted
+from dispute_engine.transitions import THE_ACTOR
 from dispute_engine.words import N_, Words
 from media import evidence_key
 from webapp.core.extensions import db
@@ -43,10 +44,20 @@ def add_evidence(ctx: ActionContext, uploads: list[Upload], caption: str = "") -
     items = store_uploads(ctx.dispute, ctx.person, ctx.actor, checked, now=ctx.now, caption=caption)
     names = ", ".join(item.display_name for item in items)
     flagged = [i for i in items if i.duplicate_of is not None]
-    same = f" {len(flagged)} identical to the other party's evidence." if flagged else ""
+    who = THE_ACTOR[ctx.actor]
+    said = (
+        Words(
+            N_("%(who)s added evidence: %(names)s. %(same)s identical to the other party's evidence."),
+            who=who,
+            names=names,
+            same=len(flagged),
+        )
+        if flagged
+        else Words(N_("%(who)s added evidence: %(names)s."), who=who, names=names)
+    )
     return Done(
         "evidence_added",
-        f"The {ctx.actor.value} added evidence: {names}.{same}",
+        said,
         data={"items": [{"id": i.id, "sha256": i.sha256} for i in items]},
         result=items,
         quiet=True,
@@ -74,10 +85,11 @@ def set_caption(ctx: ActionContext, item_uuid: str, caption: str) -> Done:
             {"caption": Words(N_("Keep a caption under %(limit)s characters."), limit=CAPTION_MAX)}
         )
     item.caption = text
+    who = THE_ACTOR[ctx.actor]
     summary = (
-        f'The {ctx.actor.value} captioned {item.display_name}: "{text}".'
+        Words(N_('%(who)s captioned %(name)s: "%(caption)s".'), who=who, name=item.display_name, caption=text)
         if text
-        else f"The {ctx.actor.value} removed the caption of {item.display_name}."
+        else Words(N_("%(who)s removed the caption of %(name)s."), who=who, name=item.display_name)
     )
     return Done("evidence_captioned", summary, result=item, quiet=True)
 
@@ -89,7 +101,11 @@ def remove_item(ctx: ActionContext, item_uuid: str) -> Done:
     item.removed_by_id = ctx.person.id
     return Done(
         "evidence_removed",
-        f"The {ctx.actor.value} removed {item.display_name} from its evidence.",
+        Words(
+            N_("%(who)s removed %(name)s from its evidence."),
+            who=THE_ACTOR[ctx.actor],
+            name=item.display_name,
+        ),
         rule="E2",
         data={"item": item.id, "sha256": item.sha256},
         result=item,
@@ -134,9 +150,14 @@ def pin_message(ctx: ActionContext, message_id: int) -> Done:
         created_at=ctx.now,
     )
     db.session.add(item)
-    whose = "its own" if message.party is ctx.actor else f"the {message.party.value}'s"
     when = f"{message.created_at:%d %b %H:%M}"
-    summary = f"The {ctx.actor.value} pinned {whose} message of {when} to its evidence."
+    summary = Words(
+        N_("%(who)s pinned its own message of %(when)s to its evidence.")
+        if message.party is ctx.actor
+        else N_("%(who)s pinned the other party's message of %(when)s to its evidence."),
+        who=THE_ACTOR[ctx.actor],
+        when=when,
+    )
     return Done("message_pinned", summary, result=item, quiet=True)
 
 

@@ -9,10 +9,10 @@ from dispute_engine import (
     Actor,
     FormInvalid,
     add_days,
-    format_money,
     validate_decision_solutions,
 )
-from dispute_engine.words import N_, Words
+from dispute_engine.transitions import THE_ACTOR
+from dispute_engine.words import N_, Amount, Moment, Words
 from webapp.accounts.models import User
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
@@ -50,7 +50,7 @@ def _mediator_acts(ctx: ActionContext) -> None:
 def take_case(ctx: ActionContext) -> Done:
     """The mediator takes a free case from the queue: from now on only they act on it."""
     ctx.dispute.mediator_id = ctx.person.id
-    return Done("case_taken", "A mediator took the case.", data={"mediator_id": ctx.person.id})
+    return Done("case_taken", Words(N_("A mediator took the case.")), data={"mediator_id": ctx.person.id})
 
 
 def reassign_case(ctx: ActionContext, mediator_id: str) -> Done:
@@ -61,11 +61,11 @@ def reassign_case(ctx: ActionContext, mediator_id: str) -> Done:
         raise FormInvalid({"mediator": N_("Choose a mediator to hand the case to.")})
     previous = ctx.dispute.mediator_id
     if mediator.id == previous:
-        raise FormInvalid({"mediator": f"{mediator.name} already holds this case."})
+        raise FormInvalid({"mediator": Words(N_("%(name)s already holds this case."), name=mediator.name)})
     ctx.dispute.mediator_id = mediator.id
     return Done(
         "case_reassigned",
-        "A lead mediator handed the case to another mediator.",
+        Words(N_("A lead mediator handed the case to another mediator.")),
         data={"from": previous, "to": mediator.id},
     )
 
@@ -101,7 +101,13 @@ def request_evidence(ctx: ActionContext, party: str, wanted: str, days: str | No
     )
     db.session.add(request)
     _mediator_acts(ctx)
-    summary = f"The mediator asked the {party} for evidence by {request.due_at:%d %B %Y, %H:%M} UTC: {text}"
+    summary = Words(
+        N_("The mediator asked the buyer for evidence by %(when)s UTC: %(wanted)s")
+        if Actor(party) is Actor.BUYER
+        else N_("The mediator asked the seller for evidence by %(when)s UTC: %(wanted)s"),
+        when=Moment(request.due_at),
+        wanted=text,
+    )
     return Done("evidence_requested", summary, result=request)
 
 
@@ -121,9 +127,20 @@ def respond_evidence(ctx: ActionContext, comment: str, files: Attachments) -> Do
         request.status = RequestStatus.ANSWERED
         request.responded_at = ctx.now
         request.response_comment = text
-    files_said = {0: "no file", 1: "1 file"}.get(len(hashes), f"{len(hashes)} files")
-    summary = f"The {ctx.actor.value} responded to the mediator with {files_said}"
-    summary += f': "{text}"' if text else "."
+    files_said = {0: Words(N_("no file")), 1: Words(N_("1 file"))}.get(
+        len(hashes), Words(N_("%(count)s files"), count=len(hashes))
+    )
+    who = THE_ACTOR[ctx.actor]
+    summary = (
+        Words(
+            N_('%(who)s responded to the mediator with %(files)s: "%(comment)s"'),
+            who=who,
+            files=files_said,
+            comment=text,
+        )
+        if text
+        else Words(N_("%(who)s responded to the mediator with %(files)s."), who=who, files=files_said)
+    )
     return Done("evidence_provided", summary, data={"comment": text, "evidence": hashes})
 
 
@@ -162,8 +179,15 @@ def propose_decision(
     )
     db.session.add(decision)
     _mediator_acts(ctx)
-    offered = "; or ".join(describe_terms(f.terms, order.currency) for f in forms)
-    summary = f"The mediator proposed: {offered}. Answers are due by {decision.answers_due_at:%d %B %Y} UTC."
+    said = [describe_terms(f.terms, order.currency) for f in forms]
+    offered = (
+        said[0] if len(said) == 1 else Words(N_("%(first)s; or %(second)s"), first=said[0], second=said[1])
+    )
+    summary = Words(
+        N_("The mediator proposed: %(offered)s. Answers are due by %(day)s UTC."),
+        offered=offered,
+        day=Moment(decision.answers_due_at, with_time=False),
+    )
     return Done("decision_proposed", summary, result=decision)
 
 
@@ -196,14 +220,18 @@ def answer_decision(ctx: ActionContext, solution: str, comment: str, files: Atta
             picked,
             ctx.now,
         )
-    said = f"accepted solution {picked}" if picked else "rejected the proposed solutions"
+    said = (
+        Words(N_("%(who)s accepted solution %(number)s."), who=THE_ACTOR[ctx.actor], number=picked)
+        if picked
+        else Words(N_("%(who)s rejected the proposed solutions."), who=THE_ACTOR[ctx.actor])
+    )
     return Done(
         "decision_answered",
-        f"The {ctx.actor.value} {said}.",
+        said,
         rule="M4" if picked else "M6",
         data={"comment": text},
         solution=picked,
-        closing_summary="Both parties accepted the same solution.",
+        closing_summary=Words(N_("Both parties accepted the same solution.")),
         outcome_comment=decision.comment,
     )
 
@@ -220,10 +248,14 @@ def final_decision(ctx: ActionContext, solution: str, comment: str, evidence: li
     decision.status, decision.chosen_solution, decision.decided_at = DecisionStatus.FINAL, position, ctx.now
     decision.evidence_hashes = evidence
     _mediator_acts(ctx)
-    amount = format_money(chosen.amount, ctx.dispute.currency)
+    amount = Amount(chosen.amount, ctx.dispute.currency)
     return Done(
         "closed",
-        f"The mediator's final decision: solution {chosen.position}, {amount}.",
+        Words(
+            N_("The mediator's final decision: solution %(number)s, %(amount)s."),
+            number=chosen.position,
+            amount=amount,
+        ),
         solution=position,
         outcome_comment=text or decision.comment,
     )
