@@ -35,7 +35,15 @@ def test_h3_the_browsers_countdown_uses_the_same_words() -> None:
     script = APP_JS.read_text()
     for words in ('" left"', '"due now"', '"overdue by "', '" h "', '" min"', '" day "', '" days "'):
         assert words in script, words
-    for words in ('"осталось "', '"срок наступил"', '"просрочено на "', '" ч "', '" мин"', '" день "', '" дня "'):
+    for words in (
+        '"осталось "',
+        '"срок наступил"',
+        '"просрочено на "',
+        '" ч "',
+        '" мин"',
+        '" день "',
+        '" дня "',
+    ):
         assert words in script, words
 
 

@@ -3,6 +3,7 @@ named values, and every marked one has a Russian translation with the same place
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -13,7 +14,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from dispute_engine import Resolution, RuleViolation, check_proposal_slot, parse_amount
-from dispute_engine.words import Amount, Moment, Words
+from dispute_engine.words import Amount, Clause, Moment, Words, from_json, to_json
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "webapp" / "translations" / "ru" / "LC_MESSAGES" / "messages.po"
@@ -98,3 +99,21 @@ def test_every_sentence_marked_in_python_has_a_russian_translation_with_the_same
             mismatched.append(f"{where}: {msgid!r}")
     assert untranslated == [], "no Russian for:\n" + "\n".join(untranslated)
     assert mismatched == [], "placeholders differ for:\n" + "\n".join(mismatched)
+
+
+def test_words_kept_as_json_come_back_the_same() -> None:
+    at = datetime(2026, 12, 4, 9, 5, tzinfo=UTC)
+    said = Words(
+        "%(who)s: %(what)s by %(when)s (%(amount)s, %(count)s).",
+        who=Words("The buyer"),
+        what=Clause(Words("Enter an amount.")),
+        when=Moment(at, with_time=False),
+        amount=Amount(Decimal("12.50"), "USD"),
+        count=2,
+    )
+    kept = json.loads(json.dumps(to_json(said)))
+    again = from_json(kept)
+    assert again == said == "The buyer: enter an amount. by 04 December 2026 (12.50 USD, 2)."
+    assert again.params["who"].msgid == "The buyer" and again.params["amount"] == Amount(
+        Decimal("12.50"), "USD"
+    )

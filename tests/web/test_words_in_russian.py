@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import pytest
 from dispute_world import World, ago
+from sqlalchemy import select
 
 from dispute_engine import Action, Actor, State
+from dispute_engine.words import Words, to_json
 from webapp.core.extensions import db
 from webapp.disputes import negotiation
+from webapp.history.audit import verify_chains
+from webapp.history.models import Event, _summary_as_words
 
 HX = {"HX-Request": "true"}
 
@@ -114,3 +118,33 @@ def test_h2_an_email_is_in_its_recipients_language_whoever_reads_the_page(client
 def test_an_anonymous_visitor_gets_russian_from_accept_language(client):
     response = client.get("/disputes/999999", headers={"Accept-Language": "ru"})
     assert "Войдите, чтобы увидеть эту страницу." in text(client.get(response.headers["Location"]))
+
+
+def test_h1_a_history_line_is_said_in_russian_while_its_sealed_english_stays(client, auth, world: World):
+    dispute = negotiating(world)
+    speaks_russian(world.buyer)
+    auth.login_as(world.buyer)
+    html = text(client.get(f"/disputes/{dispute.id}/parts/history", headers=HX))
+    assert "Продавец отклонил требование покупателя." in html
+    assert "Покупатель открыл спор: повреждён при доставке; Только возврат денег, 30,00 USD" in html
+    assert "The seller rejected the buyer's request." not in html
+    db.session.expire_all()
+    summaries = [e.summary for e in db.session.scalars(select(Event).where(Event.dispute_id == dispute.id))]
+    assert "The seller rejected the buyer's request." in summaries  # the English, as sealed
+    assert verify_chains().broken == []
+
+
+def test_h1_a_history_line_whose_words_do_not_match_its_sealed_english_is_read_as_the_english():
+    # The chain seals the English; words that would say something else are not believed.
+    event = Event(
+        summary="The seller rejected the buyer's request.",
+        summary_words=to_json(Words("The buyer cancelled the dispute.")),
+    )
+    _summary_as_words(event)
+    assert not isinstance(event.summary, Words)
+    matching = Event(
+        summary="The buyer cancelled the dispute.",
+        summary_words=to_json(Words("The buyer cancelled the dispute.")),
+    )
+    _summary_as_words(matching)
+    assert isinstance(matching.summary, Words)
