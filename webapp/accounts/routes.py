@@ -11,6 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from dispute_engine.words import N_, Words
 from webapp.accounts.demo_people import PASSWORD, demo_accounts
 from webapp.accounts.forms import LoginForm
 from webapp.accounts.models import User, normalise_email
@@ -20,8 +21,8 @@ from webapp.core.rate_limits import login_limits
 
 bp = Blueprint("accounts", __name__)
 
-WRONG_CREDENTIALS = "Email or password is wrong."
-DISABLED = "This account is disabled. Ask the platform's support to enable it again."
+WRONG_CREDENTIALS = Words(N_("Email or password is wrong."))
+DISABLED = Words(N_("This account is disabled. Ask the platform's support to enable it again."))
 # Checked when the email is unknown, so both failures take about as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 

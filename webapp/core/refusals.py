@@ -24,7 +24,7 @@ from webapp.core.words import joined
 class NotFound(LookupError):
     """Missing, or not this person's to see: both look the same from outside (E4)."""
 
-    explanation = Words(N_("There is no such page, or it is not yours to see."))
+    explanation: str = Words(N_("There is no such page, or it is not yours to see."))
 
 
 class Conflict(Exception):

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 class OrderNotFound(NotFound):
     """No such order, or not one this person bought or sold."""
 
-    explanation = "There is no such dispute or order, or it is not yours to see."
+    explanation: str = Words(N_("There is no such dispute or order, or it is not yours to see."))
 
 
 def order_for(user: User, order_id: int) -> Order:

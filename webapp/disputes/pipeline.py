@@ -33,7 +33,7 @@ CLOCK_EVENTS = {
 class DisputeNotFound(NotFound):
     """No such dispute, or not one this person may see (E4): both look the same from outside."""
 
-    explanation = Words(N_("There is no such dispute or order, or it is not yours to see."))
+    explanation: str = Words(N_("There is no such dispute or order, or it is not yours to see."))
 
 
 class StaleDispute(Conflict):

@@ -26,7 +26,7 @@ CAPTION_MAX = 500
 class ItemNotFound(NotFound):
     """No such item in this dispute, or one this person may not see."""
 
-    explanation = "There is no such evidence item, or it is not yours to see."
+    explanation: str = Words(N_("There is no such evidence item, or it is not yours to see."))
 
 
 def add_evidence(ctx: ActionContext, uploads: list[Upload], caption: str = "") -> Done:

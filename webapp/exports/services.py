@@ -31,7 +31,7 @@ SHOWN = 5  # a person's latest exports of one dispute on its download page
 class ExportNotFound(NotFound):
     """No such download, or not this person's."""
 
-    explanation = "There is no such download of a case, or it is not yours."
+    explanation: str = Words(N_("There is no such download of a case, or it is not yours."))
 
 
 def request_export(user: User, dispute_id: int, now: datetime) -> CaseExport:

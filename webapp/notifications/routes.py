@@ -20,6 +20,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from dispute_engine.words import N_, Words
 from webapp.core import clock, htmx
 from webapp.core.input_checks import whole_number
 from webapp.notifications import services
@@ -46,7 +47,7 @@ def _outbox_enabled() -> bool:
 
 
 def _not_found() -> NoReturn:
-    abort(404, description="There is no such notification, or it is not yours to see.")
+    abort(404, description=Words(N_("There is no such notification, or it is not yours to see.")))
 
 
 def _back() -> str:

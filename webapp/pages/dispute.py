@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from dispute_engine import NotPermitted
-from dispute_engine.words import N_
+from dispute_engine.words import N_, Words
 from webapp.core import clock, htmx
 from webapp.core.input_checks import whole_number
 from webapp.core.uploads import uploads_from_request
@@ -40,7 +40,10 @@ def version_from(form: Form) -> int | None:
         return None
     version = whole_number(raw)
     if version is None:
-        abort(400, description="The form's version of the dispute is not one we made. Reload the page.")
+        abort(
+            400,
+            description=Words(N_("The form's version of the dispute is not one we made. Reload the page.")),
+        )
     return version
 
 
@@ -110,7 +113,10 @@ def _cursor() -> int:
     """The `before` cursor of an "earlier" link: a message id or event sequence (400 if not one)."""
     before = whole_number(request.args.get("before"))
     if not before:
-        abort(400, description="Which earlier page? The link's `before` must be a positive whole number.")
+        abort(
+            400,
+            description=Words(N_("Which earlier page? The link's `before` must be a positive whole number.")),
+        )
     return before
 
 
