@@ -11,8 +11,8 @@ from typing import ParamSpec, TypeVar
 from flask import abort, request
 from werkzeug.datastructures import MultiDict
 
-from dispute_engine import Action, Resolution, format_money
-from dispute_engine.words import N_, Words
+from dispute_engine import Action, Resolution
+from dispute_engine.words import N_, Amount, Words
 from webapp.core.input_checks import whole_number
 from webapp.core.rate_limits import per_person
 from webapp.core.uploads import Upload
@@ -257,18 +257,38 @@ def consequence(spec: ActionSpec, ctx: ActionContext, form: Form) -> str:
     if spec.name == "accept":
         proposal = next((p for p in ctx.dispute.proposals if str(p.id) == form.get("proposal_id")), None)
         if proposal is not None:
-            amount = format_money(proposal.amount, currency)
+            amount = Amount(proposal.amount, currency)
             if proposal.resolution is Resolution.RETURN_AND_REFUND:
-                goes_back = "the dispute closes, the item goes back"
-                return f"Accepting is final: {goes_back} and {amount} will be refunded."
-            return f"Accepting is final: the dispute closes and {amount} will be refunded."
+                return Words(
+                    N_(
+                        "Accepting is final: the dispute closes, the item goes back "
+                        "and %(amount)s will be refunded."
+                    ),
+                    amount=amount,
+                )
+            return Words(
+                N_("Accepting is final: the dispute closes and %(amount)s will be refunded."), amount=amount
+            )
     if spec.name in ("accept-solution", "final-decision"):
         decision = current_decision(ctx.dispute)
         solutions = decision.solutions if decision else []
         solution = next((o for o in solutions if str(o.position) == form.get("solution")), None)
         if solution is not None:
-            terms = f"{solution.resolution.label}, {format_money(solution.amount, currency)}"
+            terms = Words(
+                "%(kind)s, %(amount)s",
+                kind=solution.resolution.label,
+                amount=Amount(solution.amount, currency),
+            )
             if spec.name == "final-decision":
-                return f"The final decision closes the dispute on solution {solution.position}: {terms}."
-            return f"{spec.confirm} Solution {solution.position}: {terms}."
+                return Words(
+                    N_("The final decision closes the dispute on solution %(number)s: %(terms)s."),
+                    number=solution.position,
+                    terms=terms,
+                )
+            return Words(
+                N_("%(confirm)s Solution %(number)s: %(terms)s."),
+                confirm=spec.confirm,
+                number=solution.position,
+                terms=terms,
+            )
     return spec.confirm
