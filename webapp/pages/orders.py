@@ -53,7 +53,7 @@ def index() -> str:
         try:
             check_opening(current_user, order, now)
         except RuleViolation as exc:
-            refusal = exc.message
+            refusal = exc.words
         rows.append(
             {
                 "order": order,
