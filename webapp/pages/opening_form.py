@@ -38,7 +38,7 @@ PARTIALS = {
 }
 # Where an error in the summary at the top links to: the field's first control.
 ANCHORS = {"received": "received-yes", "resolution": "resolution-refund_only"}
-GROUP_LABELS = {True: Words(N_("Goods received")), False: Words(N_("Goods not received"))}
+GROUP_LABELS: dict[bool, str] = {True: Words(N_("Goods received")), False: Words(N_("Goods not received"))}
 
 
 @dataclass(frozen=True)
