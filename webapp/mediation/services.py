@@ -74,19 +74,21 @@ def request_evidence(ctx: ActionContext, party: str, wanted: str, days: str | No
     """Ask one party for specific evidence by a deadline, 3 days unless the mediator says otherwise (M2)."""
     errors = {}
     if party not in (Actor.BUYER, Actor.SELLER):
-        errors["party"] = "Choose the buyer or the seller."
+        errors["party"] = N_("Choose the buyer or the seller.")
     text = (wanted or "").strip()
     if not text:
-        errors["wanted"] = "Say what evidence you need."
+        errors["wanted"] = N_("Say what evidence you need.")
     elif len(text) > TEXT_MAX:
-        errors["wanted"] = f"That request is too long: say it in at most {TEXT_MAX} characters."
+        errors["wanted"] = Words(
+            N_("That request is too long: say it in at most %(limit)s characters."), limit=TEXT_MAX
+        )
     default_days = policy_named(ctx.dispute.policy).evidence_request_days
     try:
         due_days = int(days) if days not in (None, "") else default_days
         if not 1 <= due_days <= MAX_REQUEST_DAYS:
             raise ValueError
     except ValueError:
-        errors["days"] = f"Give between 1 and {MAX_REQUEST_DAYS} days."
+        errors["days"] = Words(N_("Give between 1 and %(most)s days."), most=MAX_REQUEST_DAYS)
         due_days = default_days
     if errors:
         raise FormInvalid(errors)
