@@ -9,6 +9,7 @@ from enum import StrEnum
 from .calendar import add_days
 from .facts import NOTHING, REJECTED, DisputeFacts, Terms
 from .vocabulary import Actor, DeadlineKind, Outcome, ReturnStatus, State
+from .words import N_
 
 
 @dataclass(frozen=True)
@@ -94,14 +95,14 @@ def effect_of(facts: DisputeFacts, deadline: Deadline) -> Effect:
     buyer_wins = Effect(
         EffectKind.CLOSE,
         "M3",
-        "The seller did not take part in time: the dispute closes in the buyer's favour.",
+        N_("The seller did not take part in time: the dispute closes in the buyer's favour."),
         Outcome.SELLER_MISSED_DEADLINE,
         facts.request,
     )
     seller_wins = Effect(
         EffectKind.CLOSE,
         "M3",
-        "The buyer missed the mediator's deadline: the dispute closes in the seller's favour.",
+        N_("The buyer missed the mediator's deadline: the dispute closes in the seller's favour."),
         Outcome.BUYER_MISSED_DEADLINE,
         NOTHING,
     )
@@ -110,7 +111,7 @@ def effect_of(facts: DisputeFacts, deadline: Deadline) -> Effect:
             return Effect(
                 EffectKind.CLOSE,
                 "S1",
-                "The seller did not respond in time: the dispute closes in the buyer's favour.",
+                N_("The seller did not respond in time: the dispute closes in the buyer's favour."),
                 Outcome.SELLER_DID_NOT_RESPOND,
                 facts.request,
             )
@@ -118,7 +119,7 @@ def effect_of(facts: DisputeFacts, deadline: Deadline) -> Effect:
             return Effect(
                 EffectKind.ESCALATE,
                 "N1",
-                "No agreement in time: the dispute goes to the platform.",
+                N_("No agreement in time: the dispute goes to the platform."),
             )
         case DeadlineKind.BUYER_EVIDENCE:
             return seller_wins
@@ -130,13 +131,16 @@ def effect_of(facts: DisputeFacts, deadline: Deadline) -> Effect:
             return Effect(
                 EffectKind.RETURN_LAPSED,
                 "F2",
-                "The item was not shipped back in time: the return lapses and no refund is due.",
+                N_("The item was not shipped back in time: the return lapses and no refund is due."),
             )
         case DeadlineKind.RETURN_CONFIRMATION:
             return Effect(
                 EffectKind.RETURN_ASSUMED_RECEIVED,
                 "F2",
-                "The seller did not confirm the return in time: it counts as received and the refund is due.",
+                N_(
+                    "The seller did not confirm the return in time: "
+                    "it counts as received and the refund is due."
+                ),
             )
     raise AssertionError(f"unhandled deadline {deadline.kind}")
 
@@ -151,7 +155,7 @@ def _unanswered_decision(facts: DisputeFacts, buyer_wins: Effect, seller_wins: E
         return Effect(
             EffectKind.CLOSE,
             "M3",
-            "The seller did not answer in time: the solution the buyer accepted stands.",
+            N_("The seller did not answer in time: the solution the buyer accepted stands."),
             Outcome.SELLER_MISSED_DEADLINE,
             decision.terms(decision.buyer_answer),
         )

@@ -5,20 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .facts import DisputeFacts, Terms
-from .money import format_money
 from .vocabulary import Outcome, State
+from .words import N_, Amount, Clause, Words, join
 
 # The word for the amount a dispute closed on, by how it closed.
 CLOSED_ON = {
-    Outcome.SELLER_ACCEPTED: "accepted",
-    Outcome.AGREED: "agreed",
-    Outcome.MEDIATION_AGREED: "agreed",
-    Outcome.FINAL_DECISION: "decided",
-    Outcome.SELLER_DID_NOT_RESPOND: "granted",  # S1: the request stands
-    Outcome.SELLER_MISSED_DEADLINE: "decided",
-    Outcome.BUYER_MISSED_DEADLINE: "decided",
-    Outcome.CANCELLED: "cancelled",
-    Outcome.ARBITRATION_CANCELLED: "cancelled",
+    Outcome.SELLER_ACCEPTED: Words(N_("accepted")),
+    Outcome.AGREED: Words(N_("agreed")),
+    Outcome.MEDIATION_AGREED: Words(N_("agreed")),
+    Outcome.FINAL_DECISION: Words(N_("decided")),
+    Outcome.SELLER_DID_NOT_RESPOND: Words(N_("granted")),  # S1: the request stands
+    Outcome.SELLER_MISSED_DEADLINE: Words(N_("decided")),
+    Outcome.BUYER_MISSED_DEADLINE: Words(N_("decided")),
+    Outcome.CANCELLED: Words(N_("cancelled")),
+    Outcome.ARBITRATION_CANCELLED: Words(N_("cancelled")),
 }
 
 
@@ -34,7 +34,7 @@ class Figure:
 
     def amounts(self, currency: str) -> str:
         """`10.00 USD`, or `20.00 USD or 45.00 USD` for two solutions."""
-        return " or ".join(format_money(t.amount, currency) for t in self.terms)
+        return _either([Amount(t.amount, currency) for t in self.terms])
 
 
 def figures(facts: DisputeFacts) -> tuple[Figure, ...]:
@@ -42,11 +42,11 @@ def figures(facts: DisputeFacts) -> tuple[Figure, ...]:
 
     The last one is the figure that stands now.
     """
-    shown = [Figure("requested", (facts.request,))]
+    shown = [Figure(Words(N_("requested")), (facts.request,))]
     if facts.outcome is not None and facts.outcome_terms is not None:
         shown.append(Figure(CLOSED_ON[facts.outcome], (facts.outcome_terms,)))
     if facts.state is State.ESCALATED and facts.decision is not None:
-        shown.append(Figure("proposed", facts.decision.solutions))
+        shown.append(Figure(Words(N_("proposed")), facts.decision.solutions))
     return tuple(shown)
 
 
@@ -55,12 +55,28 @@ def describe_figures(shown: tuple[Figure, ...], currency: str) -> str:
     granted = [t for figure in shown for t in figure.terms if t.amount]  # nothing granted has no kind
     kinds = {t.resolution for t in granted}
     if len(kinds) <= 1:
-        steps = (f"{figure.label} {figure.amounts(currency)}" for figure in shown)
-        lead = f"{granted[0].resolution.label}: " if granted else ""
-        return lead + " → ".join(steps)
+        steps = join(" → ", [_step(figure.label, figure.amounts(currency)) for figure in shown])
+        return (
+            Words("%(kind)s: %(steps)s", kind=granted[0].resolution.label, steps=steps) if granted else steps
+        )
 
-    def one(terms: Terms) -> str:
-        money = format_money(terms.amount, currency)
-        return f"{money} ({terms.resolution.label.lower()})" if terms.amount else money
+    def one(terms: Terms) -> object:
+        money = Amount(terms.amount, currency)
+        return (
+            Words("%(money)s (%(kind)s)", money=money, kind=Clause(terms.resolution.label))
+            if terms.amount
+            else money
+        )
 
-    return " → ".join(f"{figure.label} {' or '.join(one(t) for t in figure.terms)}" for figure in shown)
+    return join(" → ", [_step(figure.label, _either([one(t) for t in figure.terms])) for figure in shown])
+
+
+def _step(label: str, amounts: object) -> str:
+    return Words("%(label)s %(amounts)s", label=label, amounts=amounts)
+
+
+def _either(amounts: list[object]) -> str:
+    """`10.00 USD`, or `20.00 USD or 45.00 USD`."""
+    if len(amounts) == 1:
+        return Words("%(amount)s", amount=amounts[0])
+    return Words(N_("%(first)s or %(second)s"), first=amounts[0], second=amounts[1])

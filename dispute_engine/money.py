@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .words import N_, Amount, Words
+
 # Minor units per currency; two decimals unless listed.
 MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "HUF": 2, "BHD": 3, "KWD": 3}
 
@@ -33,24 +35,31 @@ def parse_amount(text: object, currency: str, maximum: Decimal, *, allow_zero: b
 
     Accepts "45", "45.5", "45.50" and a comma as decimal mark ("45,50"); refuses floats,
     exponents, signs, thousands separators, too many decimals and anything out of bounds.
+    The ValueError's argument is the reason as Words.
     """
     if isinstance(text, float):
-        raise ValueError("Amounts are exact decimals; a float was given.")
+        raise ValueError(Words(N_("Amounts are exact decimals; a float was given.")))
     raw = str(text if text is not None else "").strip().replace(" ", "")
     if raw.count(",") == 1 and "." not in raw:
         raw = raw.replace(",", ".")
     if not raw:
-        raise ValueError("Enter an amount.")
+        raise ValueError(Words(N_("Enter an amount.")))
     if not all(ch.isdigit() or ch == "." for ch in raw) or raw.count(".") > 1:
-        raise ValueError("Enter the amount as a number, for example 12.50.")
+        raise ValueError(Words(N_("Enter the amount as a number, for example 12.50.")))
     try:
         amount = Decimal(raw)
     except InvalidOperation:
-        raise ValueError("Enter the amount as a number, for example 12.50.") from None
+        raise ValueError(Words(N_("Enter the amount as a number, for example 12.50."))) from None
     places = minor_units(currency)
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
-        raise ValueError(f"{currency.upper()} amounts have at most {places} decimals.")
+        raise ValueError(
+            Words(
+                N_("%(currency)s amounts have at most %(places)s decimals."),
+                currency=currency.upper(),
+                places=places,
+            )
+        )
     check_bounds(amount, currency, maximum, allow_zero=allow_zero)
     return quantize(amount, currency)
 
@@ -60,9 +69,14 @@ def check_bounds(amount: Decimal, currency: str, maximum: Decimal, *, allow_zero
     lowest = Decimal(0) if allow_zero else smallest_amount(currency)
     if amount < lowest:
         if allow_zero:
-            raise ValueError("The amount cannot be negative.")
-        raise ValueError(f"The amount must be at least {format_money(lowest, currency)}.")
+            raise ValueError(Words(N_("The amount cannot be negative.")))
+        raise ValueError(
+            Words(N_("The amount must be at least %(lowest)s."), lowest=Amount(lowest, currency))
+        )
     if amount > maximum:
         raise ValueError(
-            f"The amount cannot be more than the order total, {format_money(maximum, currency)}."
+            Words(
+                N_("The amount cannot be more than the order total, %(total)s."),
+                total=Amount(maximum, currency),
+            )
         )

@@ -13,6 +13,7 @@ from .money import parse_amount
 from .policy import Policy
 from .reasons import REASONS, Reason
 from .vocabulary import Resolution
+from .words import N_, Moment, Words
 
 DESCRIPTION_MAX = 4000
 E = TypeVar("E", Reason, Resolution)
@@ -52,24 +53,26 @@ def check_can_open(
 ) -> None:
     """Raise RuleViolation unless this person may open a dispute on this order now (O1-O3)."""
     if not is_buyer:
-        raise NotPermitted("O1", "Only the order's buyer can open a dispute on it.")
+        raise NotPermitted("O1", N_("Only the order's buyer can open a dispute on it."))
     if has_dispute:
         raise RuleViolation(
-            "O1", "This order already has a dispute. Open it from the order to see where it stands."
+            "O1", N_("This order already has a dispute. Open it from the order to see where it stands.")
         )
     opens, closes = opening_window(order, policy)
     if opens is None:
-        raise RuleViolation("O2", "The order has not been dispatched yet, so no dispute can be opened.")
+        raise RuleViolation("O2", N_("The order has not been dispatched yet, so no dispute can be opened."))
     if now < opens:
         raise RuleViolation(
             "O2",
-            f"A dispute can be opened from {opens:%d %B %Y, %H:%M} UTC, "
-            f"{policy.open_after_dispatch_days} days after dispatch.",
+            N_("A dispute can be opened from %(opens)s UTC, %(days)s days after dispatch."),
+            opens=Moment(opens),
+            days=policy.open_after_dispatch_days,
         )
     if now > closes:
         raise RuleViolation(
             "O3",
-            f"The time to open a dispute ended on {closes:%d %B %Y, %H:%M} UTC.",
+            N_("The time to open a dispute ended on %(closes)s UTC."),
+            closes=Moment(closes),
         )
 
 
@@ -94,45 +97,47 @@ def validate_request(
     errors: dict[str, str] = {}
     got = _yes_no(received)
     if got is None:
-        errors["received"] = "Tell us whether you received the goods."
+        errors["received"] = Words(N_("Tell us whether you received the goods."))
 
     chosen_reason = _enum_or_none(Reason, reason)
     if chosen_reason is None:
-        errors["reason"] = "Choose a reason."
+        errors["reason"] = Words(N_("Choose a reason."))
     elif got is not None and REASONS[chosen_reason].received is not got:
-        errors["reason"] = (
-            "That reason is for goods you received."
+        errors["reason"] = Words(
+            N_("That reason is for goods you received.")
             if REASONS[chosen_reason].received
-            else "That reason is for goods you did not receive."
+            else N_("That reason is for goods you did not receive.")
         )
     elif chosen_reason is Reason.PROTECTION_EXPIRING_IN_TRANSIT:
         opens_at = in_transit_reason_opens_at(order, now)
         if opens_at is not None:
-            errors["reason"] = (
-                "Buyer protection has not ended yet: choose this reason after "
-                f"{opens_at:%d %B %Y, %H:%M} UTC."
+            errors["reason"] = Words(
+                N_("Buyer protection has not ended yet: choose this reason after %(opens)s UTC."),
+                opens=Moment(opens_at),
             )
 
     chosen_resolution = _enum_or_none(Resolution, resolution)
     if chosen_resolution is None:
-        errors["resolution"] = "Choose Refund only or Return goods and refund."
+        errors["resolution"] = Words(N_("Choose Refund only or Return goods and refund."))
     elif chosen_resolution is Resolution.RETURN_AND_REFUND and got is False:
-        errors["resolution"] = "Return goods and refund needs goods you received."
+        errors["resolution"] = Words(N_("Return goods and refund needs goods you received."))
 
     parsed_amount: Decimal | None = None
     try:
         parsed_amount = parse_amount(amount, order.currency, order.total)
     except ValueError as exc:
-        errors["amount"] = str(exc)
+        errors["amount"] = exc.args[0]
 
     text = str(description or "").strip()
     if not text:
-        errors["description"] = "Describe the problem in a few words."
+        errors["description"] = Words(N_("Describe the problem in a few words."))
     elif len(text) > DESCRIPTION_MAX:
-        errors["description"] = f"Keep the description under {DESCRIPTION_MAX} characters."
+        errors["description"] = Words(
+            N_("Keep the description under %(limit)s characters."), limit=DESCRIPTION_MAX
+        )
 
     if require_evidence and got and evidence_count < 1:
-        errors["evidence"] = "Add at least one photo or video of the goods you received."
+        errors["evidence"] = Words(N_("Add at least one photo or video of the goods you received."))
 
     if errors:
         raise FormInvalid(errors)

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from .calendar import add_business_days, add_days
 from .deadlines import next_deadline
 from .facts import DisputeFacts
-from .money import format_money
 from .policy import Policy
 from .vocabulary import (
     Actor,
@@ -20,6 +19,7 @@ from .vocabulary import (
     Stage,
     State,
 )
+from .words import N_, Amount, Moment, Words
 
 STAGES = tuple(Stage)
 
@@ -82,10 +82,10 @@ def _money_still_moving(facts: DisputeFacts) -> bool:
 
 
 DECIDED_BY_PLATFORM = {
-    Outcome.FINAL_DECISION: "final decision",
-    Outcome.MEDIATION_AGREED: "both accepted a solution",
-    Outcome.BUYER_MISSED_DEADLINE: "the buyer missed a deadline",
-    Outcome.SELLER_MISSED_DEADLINE: "the seller did not take part",
+    Outcome.FINAL_DECISION: Words(N_("final decision")),
+    Outcome.MEDIATION_AGREED: Words(N_("both accepted a solution")),
+    Outcome.BUYER_MISSED_DEADLINE: Words(N_("the buyer missed a deadline")),
+    Outcome.SELLER_MISSED_DEADLINE: Words(N_("the seller did not take part")),
 }
 
 
@@ -95,11 +95,11 @@ def _path(facts: DisputeFacts) -> dict[Stage, tuple[str, str]]:
     path = {Stage.OPENED: ("done", "")}
     if facts.seller_responded_at is not None:
         accepted = outcome is Outcome.SELLER_ACCEPTED
-        path[Stage.SELLER_RESPONSE] = ("done", "accepted" if accepted else "rejected")
+        path[Stage.SELLER_RESPONSE] = ("done", Words(N_("accepted") if accepted else N_("rejected")))
         if not accepted:  # S3: a rejection is what opens the negotiation
-            path[Stage.NEGOTIATION] = ("done", "agreed" if outcome is Outcome.AGREED else "")
+            path[Stage.NEGOTIATION] = ("done", Words(N_("agreed")) if outcome is Outcome.AGREED else "")
     elif outcome is Outcome.SELLER_DID_NOT_RESPOND:
-        path[Stage.SELLER_RESPONSE] = ("missed", "no answer")
+        path[Stage.SELLER_RESPONSE] = ("missed", Words(N_("no answer")))
     if facts.escalated_at is not None:  # N1 after a negotiation, or C3 a complaint after any ending
         path[Stage.PLATFORM_REVIEW] = ("done", "")
     if outcome in DECIDED_BY_PLATFORM and facts.escalated_at is not None:
@@ -107,11 +107,11 @@ def _path(facts: DisputeFacts) -> dict[Stage, tuple[str, str]]:
     elif facts.decision is not None:
         path[Stage.DECISION] = ("done", "")
     if facts.refund_status is RefundStatus.REFUNDED:
-        path[Stage.REFUND] = ("done", "refunded")
+        path[Stage.REFUND] = ("done", Words(N_("refunded")))
     elif facts.refund_status is RefundStatus.PENDING or facts.return_status is not None:
         path[Stage.REFUND] = ("done", "")
     if facts.return_status is ReturnStatus.LAPSED:
-        path[Stage.REFUND] = ("missed", "the item was not sent back")
+        path[Stage.REFUND] = ("missed", Words(N_("the item was not sent back")))
     return path
 
 
@@ -158,32 +158,53 @@ def _who_acts_without_clock(facts: DisputeFacts) -> tuple[Actor, ...]:
 def next_step(facts: DisputeFacts) -> str:
     """One sentence on what happens next, for both parties."""
     policy, request = facts.policy, facts.request
-    amount = format_money(request.amount, facts.currency)
+    amount = Amount(request.amount, facts.currency)
     deadline = next_deadline(facts)
-    when = f"{deadline.at:%d %B %Y, %H:%M} UTC" if deadline else ""
+    when = Moment(deadline.at) if deadline else ""
     if facts.state is State.AWAITING_SELLER:
-        return (
-            f"The seller accepts or rejects the request. Without an answer by {when}, "
-            f"the dispute closes in the buyer's favour and {amount} is refunded."
+        return Words(
+            N_(
+                "The seller accepts or rejects the request. Without an answer by %(when)s UTC, "
+                "the dispute closes in the buyer's favour and %(amount)s is refunded."
+            ),
+            when=when,
+            amount=amount,
         )
     if facts.state is State.NEGOTIATING:
-        return f"Buyer and seller try to agree. Without agreement by {when}, the platform steps in."
+        return Words(
+            N_("Buyer and seller try to agree. Without agreement by %(when)s UTC, the platform steps in."),
+            when=when,
+        )
     if facts.state is State.ESCALATED:
         status = mediation_status(facts)
         if deadline and deadline.kind is DeadlineKind.DECISION_ANSWERS:
-            return f"Each party accepts a solution or rejects them by {when}."
+            return Words(N_("Each party accepts a solution or rejects them by %(when)s UTC."), when=when)
         if deadline:
-            return f"{status.label}: the evidence the mediator asked for is due by {when}."
-        return "The mediator is reviewing the evidence and will propose a decision."
+            return Words(
+                N_("%(status)s: the evidence the mediator asked for is due by %(when)s UTC."),
+                status=status.label,
+                when=when,
+            )
+        return Words(N_("The mediator is reviewing the evidence and will propose a decision."))
     if facts.return_status is ReturnStatus.AWAITING_SHIPMENT:
-        return f"The buyer ships the item back and enters the tracking number by {when}."
+        return Words(
+            N_("The buyer ships the item back and enters the tracking number by %(when)s UTC."), when=when
+        )
     if facts.return_status is ReturnStatus.SHIPPED:
-        return f"The seller confirms the item arrived by {when}; then the refund is due."
+        return Words(
+            N_("The seller confirms the item arrived by %(when)s UTC; then the refund is due."), when=when
+        )
     if facts.refund_status is RefundStatus.PENDING and facts.refund_due_at:
-        return f"The refund is due by {facts.refund_due_at:%d %B %Y} UTC."
+        return Words(
+            N_("The refund is due by %(day)s UTC."), day=Moment(facts.refund_due_at, with_time=False)
+        )
     if facts.state is State.CANCELLED:
-        return f"Cancelled. The buyer can reopen it until {facts.open_until:%d %B %Y, %H:%M} UTC."
-    return f"Closed. A complaint can follow within {policy.appeal_days} days of closing."
+        return Words(
+            N_("Cancelled. The buyer can reopen it until %(when)s UTC."), when=Moment(facts.open_until)
+        )
+    return Words(
+        N_("Closed. A complaint can follow within %(days)s days of closing."), days=policy.appeal_days
+    )
 
 
 def mediator_due_at(facts: DisputeFacts) -> datetime | None:

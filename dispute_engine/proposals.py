@@ -10,6 +10,7 @@ from .errors import FormInvalid, RuleViolation
 from .facts import Terms
 from .money import parse_amount
 from .vocabulary import Resolution
+from .words import N_, Clause, Words
 
 COMMENT_MAX = 2000
 
@@ -38,17 +39,17 @@ def validate_terms(
         chosen = Resolution(str(resolution))
     except ValueError:
         chosen = None
-        errors["resolution"] = "Choose Refund only or Return goods and refund."
+        errors["resolution"] = Words(N_("Choose Refund only or Return goods and refund."))
     if chosen is Resolution.RETURN_AND_REFUND and not received:
-        errors["resolution"] = "Return goods and refund needs goods the buyer received."
+        errors["resolution"] = Words(N_("Return goods and refund needs goods the buyer received."))
     parsed: Decimal | None = None
     try:
         parsed = parse_amount(amount, currency, total, allow_zero=allow_zero)
     except ValueError as exc:
-        errors["amount"] = str(exc)
+        errors["amount"] = exc.args[0]
     text = str(comment or "").strip()
     if len(text) > COMMENT_MAX:
-        errors["comment"] = f"Keep the comment under {COMMENT_MAX} characters."
+        errors["comment"] = Words(N_("Keep the comment under %(limit)s characters."), limit=COMMENT_MAX)
     if errors:
         raise FormInvalid(errors)
     assert chosen is not None and parsed is not None
@@ -66,15 +67,16 @@ def check_proposal_slot(
     taken = list(live)
     if replacing is not None:
         if replacing not in taken:
-            raise RuleViolation("N3", "That proposal is no longer live; reload the page.")
+            raise RuleViolation("N3", N_("That proposal is no longer live; reload the page."))
         taken.remove(replacing)
     if resolution in taken:
         raise RuleViolation(
             "N2",
-            f"You already have a live {resolution.label} proposal: change it instead of adding another.",
+            N_("You already have a live %(resolution)s proposal: change it instead of adding another."),
+            resolution=resolution.label,
         )
     if len(taken) >= 2:
-        raise RuleViolation("N2", "Each party has at most two live proposals, one of each kind.")
+        raise RuleViolation("N2", N_("Each party has at most two live proposals, one of each kind."))
 
 
 def validate_decision_solutions(
@@ -91,7 +93,7 @@ def validate_decision_solutions(
     """
     filled = [(i, o) for i, o in enumerate(solutions, start=1) if any(str(v or "").strip() for v in o[1:])]
     if not 1 <= len(filled) <= 2:
-        raise FormInvalid({"solutions": "Offer one or two solutions."})
+        raise FormInvalid({"solutions": N_("Offer one or two solutions.")})
     forms: list[ProposalForm] = []
     errors: dict[str, str] = {}
     for place, (resolution, amount, comment) in filled:
@@ -108,15 +110,16 @@ def validate_decision_solutions(
                 )
             )
         except FormInvalid as exc:
-            errors.update({f"solution{place}_{k}": _of_solution(place, v) for k, v in exc.errors.items()})
+            errors.update({f"solution{place}_{k}": _of_solution(place, v) for k, v in exc.words.items()})
     if errors:
         raise FormInvalid(errors)
     if len(forms) == 2 and forms[0].terms == forms[1].terms:
-        raise FormInvalid({"solutions": "The two solutions are the same; offer one, or two different ones."})
+        raise FormInvalid(
+            {"solutions": N_("The two solutions are the same; offer one, or two different ones.")}
+        )
     return forms
 
 
 def _of_solution(place: int, message: str) -> str:
     """`Enter an amount.` as `Solution 2: enter an amount.`, so a refusal says which solution."""
-    first = message[:1].lower() if message[1:2].islower() else message[:1]  # keep "USD" as it is
-    return f"Solution {place}: {first}{message[1:]}"
+    return Words(N_("Solution %(place)s: %(problem)s"), place=place, problem=Clause(message))

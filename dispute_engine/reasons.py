@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .words import N_, Words
+
 
 class Reason(StrEnum):
     """Why the buyer opens a dispute; the first six need the goods received."""
@@ -32,59 +34,64 @@ class ReasonInfo:
     guidance: str
 
 
-_PACKAGING = "Photos of the outer packaging and the damage, and an unboxing video."
-_WORKS = (
-    "A video of the item on its charger beside another device that charges from the same "
-    "socket, so nobody can say the socket is dead."
+_PACKAGING = Words(N_("Photos of the outer packaging and the damage, and an unboxing video."))
+_WORKS = Words(
+    N_(
+        "A video of the item on its charger beside another device that charges from the same "
+        "socket, so nobody can say the socket is dead."
+    )
 )
-_DESCRIBED = "A photo of the item beside a tape measure, or beside the listing's specification."
-_TRACKING = "A screenshot of the tracking page with its latest status and date."
+_DESCRIBED = Words(N_("A photo of the item beside a tape measure, or beside the listing's specification."))
+_TRACKING = Words(N_("A screenshot of the tracking page with its latest status and date."))
 
 REASONS: dict[Reason, ReasonInfo] = {
     info.reason: info
     for info in (
-        ReasonInfo(Reason.NOT_AS_DESCRIBED, "Item not as described", True, _DESCRIBED),
-        ReasonInfo(Reason.QUALITY_PROBLEM, "Quality problem (does not work)", True, _WORKS),
-        ReasonInfo(Reason.DAMAGED_IN_TRANSIT, "Damaged in transit", True, _PACKAGING),
+        ReasonInfo(Reason.NOT_AS_DESCRIBED, Words(N_("Item not as described")), True, _DESCRIBED),
+        ReasonInfo(Reason.QUALITY_PROBLEM, Words(N_("Quality problem (does not work)")), True, _WORKS),
+        ReasonInfo(Reason.DAMAGED_IN_TRANSIT, Words(N_("Damaged in transit")), True, _PACKAGING),
         ReasonInfo(
             Reason.QUANTITY_MISMATCH,
-            "Quantity mismatch",
+            Words(N_("Quantity mismatch")),
             True,
-            "A photo of everything that arrived, laid out beside the packing slip.",
+            Words(N_("A photo of everything that arrived, laid out beside the packing slip.")),
         ),
         ReasonInfo(
             Reason.COUNTERFEIT,
-            "Counterfeit",
+            Words(N_("Counterfeit")),
             True,
-            "Close photos of labels, serial numbers and logos beside the listing's photos.",
+            Words(N_("Close photos of labels, serial numbers and logos beside the listing's photos.")),
         ),
         ReasonInfo(
             Reason.MISSING_PARTS,
-            "Missing parts or accessories",
+            Words(N_("Missing parts or accessories")),
             True,
-            "A photo of everything in the box beside the listing's list of contents.",
+            Words(N_("A photo of everything in the box beside the listing's list of contents.")),
         ),
         ReasonInfo(
             Reason.PROTECTION_EXPIRING_IN_TRANSIT,
-            "Protection expiring while the parcel is still in transit",
+            Words(N_("Protection expiring while the parcel is still in transit")),
             False,
             _TRACKING,
         ),
         ReasonInfo(
-            Reason.RETURNED_TO_SELLER, "Parcel returned to the seller by the carrier", False, _TRACKING
+            Reason.RETURNED_TO_SELLER,
+            Words(N_("Parcel returned to the seller by the carrier")),
+            False,
+            _TRACKING,
         ),
-        ReasonInfo(Reason.NO_TRACKING, "No tracking information", False, _TRACKING),
+        ReasonInfo(Reason.NO_TRACKING, Words(N_("No tracking information")), False, _TRACKING),
         ReasonInfo(
             Reason.CUSTOMS_PROBLEM,
-            "Customs problem",
+            Words(N_("Customs problem")),
             False,
-            "The tracking page and any letter from customs.",
+            Words(N_("The tracking page and any letter from customs.")),
         ),
         ReasonInfo(
             Reason.WRONG_ADDRESS,
-            "Sent to the wrong address",
+            Words(N_("Sent to the wrong address")),
             False,
-            "The tracking page showing the delivery address, and your order's address.",
+            Words(N_("The tracking page showing the delivery address, and your order's address.")),
         ),
     )
 }
@@ -93,20 +100,55 @@ REASONS: dict[Reason, ReasonInfo] = {
 # O9 for the seller: what answers each reason. The sources speak of "your evidence and the seller's
 # evidence" (003) and of tracking pages as proof of (non-)delivery (000, step 7); the seller's side of
 # each is proof the item left as listed, whole and complete, and reached the carrier.
-_SHIPPED = "Proof of shipment (the carrier's receipt) and the tracking page with its latest status and date."
-_BEFORE_DISPATCH = "Photos or a video of the item you sent, taken before dispatch"
+_SHIPPED = Words(
+    N_("Proof of shipment (the carrier's receipt) and the tracking page with its latest status and date.")
+)
 SELLER_GUIDANCE: dict[Reason, str] = {
-    Reason.NOT_AS_DESCRIBED: f"{_BEFORE_DISPATCH}, beside the listing's specification or a tape measure.",
-    Reason.QUALITY_PROBLEM: f"{_BEFORE_DISPATCH}, showing it working, and its serial number.",
-    Reason.DAMAGED_IN_TRANSIT: f"{_BEFORE_DISPATCH}, and of its packing; the carrier's receipt.",
-    Reason.QUANTITY_MISMATCH: "The packing list and the parcel's weight on the carrier's receipt.",
-    Reason.COUNTERFEIT: "The invoice or authorisation from the brand, and close photos of the labels sent.",
-    Reason.MISSING_PARTS: f"{_BEFORE_DISPATCH}, with every part laid out beside the listing's contents.",
+    Reason.NOT_AS_DESCRIBED: Words(
+        N_(
+            "Photos or a video of the item you sent, taken before dispatch, beside the listing's "
+            "specification or a tape measure."
+        )
+    ),
+    Reason.QUALITY_PROBLEM: Words(
+        N_(
+            "Photos or a video of the item you sent, taken before dispatch, "
+            "showing it working, and its serial number."
+        )
+    ),
+    Reason.DAMAGED_IN_TRANSIT: Words(
+        N_(
+            "Photos or a video of the item you sent, taken before dispatch, "
+            "and of its packing; the carrier's receipt."
+        )
+    ),
+    Reason.QUANTITY_MISMATCH: Words(N_("The packing list and the parcel's weight on the carrier's receipt.")),
+    Reason.COUNTERFEIT: Words(
+        N_("The invoice or authorisation from the brand, and close photos of the labels sent.")
+    ),
+    Reason.MISSING_PARTS: Words(
+        N_(
+            "Photos or a video of the item you sent, taken before dispatch, with every part laid out "
+            "beside the listing's contents."
+        )
+    ),
     Reason.PROTECTION_EXPIRING_IN_TRANSIT: _SHIPPED,
-    Reason.RETURNED_TO_SELLER: f"{_SHIPPED} If the parcel came back, say whether it was refused.",
+    Reason.RETURNED_TO_SELLER: Words(
+        N_(
+            "Proof of shipment (the carrier's receipt) and the tracking page with its latest status and "
+            "date. If the parcel came back, say whether it was refused."
+        )
+    ),
     Reason.NO_TRACKING: _SHIPPED,
-    Reason.CUSTOMS_PROBLEM: f"{_SHIPPED} Add the customs declaration you filled in.",
-    Reason.WRONG_ADDRESS: "The address in the order, the shipping label you printed, and the tracking page.",
+    Reason.CUSTOMS_PROBLEM: Words(
+        N_(
+            "Proof of shipment (the carrier's receipt) and the tracking page with its latest status and "
+            "date. Add the customs declaration you filled in."
+        )
+    ),
+    Reason.WRONG_ADDRESS: Words(
+        N_("The address in the order, the shipping label you printed, and the tracking page.")
+    ),
 }
 
 

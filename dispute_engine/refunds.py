@@ -8,6 +8,7 @@ from datetime import datetime
 from .calendar import add_business_days
 from .policy import Policy
 from .vocabulary import RefundStatus, ReturnStatus, State
+from .words import N_, Words
 
 
 @dataclass(frozen=True)
@@ -37,15 +38,15 @@ def order_status(
     return_: ReturnStatus | None = None,
 ) -> str:
     """What the order page says of an order, following its dispute (the seeds' "Payment processing")."""
-    settled = "Completed" if receipt_confirmed else "Pending confirmation"
+    settled = Words(N_("Completed")) if receipt_confirmed else Words(N_("Pending confirmation"))
     if state is None or state is State.CANCELLED:
         return settled
     if state is not State.CLOSED:
-        return "In dispute"
+        return Words(N_("In dispute"))
     if return_ in (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.SHIPPED):
-        return "Return in progress"
+        return Words(N_("Return in progress"))
     if refund is RefundStatus.PENDING:
-        return "Payment processing"  # closed in the buyer's favour, the refund not paid yet
+        return Words(N_("Payment processing"))  # closed in the buyer's favour, the refund not paid yet
     if refund is RefundStatus.REFUNDED:
-        return "Refunded"
-    return "Completed"  # closed without money owed: the payment stays with the seller
+        return Words(N_("Refunded"))
+    return Words(N_("Completed"))  # closed without money owed: the payment stays with the seller

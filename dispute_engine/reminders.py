@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from .calendar import add_days
 from .facts import DisputeFacts
 from .vocabulary import Actor, DeadlineKind, RefundStatus, ReturnStatus, State
+from .words import N_, Words
 
 REFUND_PAYMENT = "refund_payment"  # F1: not a clock that acts, but a date the seller is held to
 
@@ -33,12 +34,12 @@ class ReminderSlot:
 
 
 _TASKS = {
-    DeadlineKind.SELLER_RESPONSE: "accept or reject the buyer's request",
-    DeadlineKind.BUYER_EVIDENCE: "send the evidence the mediator asked for",
-    DeadlineKind.SELLER_EVIDENCE: "send the evidence the mediator asked for",
-    DeadlineKind.DECISION_ANSWERS: "accept one of the mediator's solutions or reject them",
-    DeadlineKind.RETURN_SHIPMENT: "ship the item back and enter the return tracking number",
-    DeadlineKind.RETURN_CONFIRMATION: "confirm whether the returned item arrived",
+    DeadlineKind.SELLER_RESPONSE: Words(N_("accept or reject the buyer's request")),
+    DeadlineKind.BUYER_EVIDENCE: Words(N_("send the evidence the mediator asked for")),
+    DeadlineKind.SELLER_EVIDENCE: Words(N_("send the evidence the mediator asked for")),
+    DeadlineKind.DECISION_ANSWERS: Words(N_("accept one of the mediator's solutions or reject them")),
+    DeadlineKind.RETURN_SHIPMENT: Words(N_("ship the item back and enter the return tracking number")),
+    DeadlineKind.RETURN_CONFIRMATION: Words(N_("confirm whether the returned item arrived")),
 }
 
 
@@ -67,7 +68,9 @@ def person_deadlines(facts: DisputeFacts) -> tuple[PersonDeadline, ...]:
             add(DeadlineKind.RETURN_CONFIRMATION, facts.return_due_at, Actor.SELLER, "F2")
     if facts.refund_status is RefundStatus.PENDING and facts.refund_due_at is not None:
         found.append(
-            PersonDeadline(REFUND_PAYMENT, facts.refund_due_at, Actor.SELLER, "pay the refund", "F1")
+            PersonDeadline(
+                REFUND_PAYMENT, facts.refund_due_at, Actor.SELLER, Words(N_("pay the refund")), "F1"
+            )
         )
     return tuple(found)
 

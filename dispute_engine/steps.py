@@ -14,6 +14,7 @@ from .errors import FormInvalid
 from .facts import NOTHING, REJECTED, DisputeFacts, Terms
 from .transitions import TABLE, check, next_state
 from .vocabulary import Action, Actor, Outcome, State
+from .words import N_
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def _answer(facts: DisputeFacts, actor: Actor, solution: int | None, step: Step)
     decision = facts.decision
     assert decision is not None  # the table's guard
     if solution is None or not REJECTED <= solution <= len(decision.solutions):
-        raise FormInvalid({"solution": "Accept one of the solutions, or reject them."})
+        raise FormInvalid({"solution": N_("Accept one of the solutions, or reject them.")})
     if solution == REJECTED:
         return Step("M6", step.before, step.after)
     if decision.answer(actor.other_party) == solution:
@@ -110,7 +111,7 @@ def _final(facts: DisputeFacts, solution: int | None, step: Step) -> Step:
     decision = facts.decision
     assert decision is not None  # the table's guard
     if solution is None or not 1 <= solution <= len(decision.solutions):
-        raise FormInvalid({"solution": "Choose one of the solutions you offered."})
+        raise FormInvalid({"solution": N_("Choose one of the solutions you offered.")})
     return Step(
         step.rule, step.before, step.after, closing=Closing(Outcome.FINAL_DECISION, decision.terms(solution))
     )

@@ -10,6 +10,7 @@ from .calendar import add_days
 from .errors import NotPermitted, RuleViolation
 from .facts import DisputeFacts
 from .vocabulary import Action, Actor, RefundStatus, ReturnStatus, State
+from .words import N_, Moment, Words
 
 Guard = Callable[[DisputeFacts, Actor, datetime], RuleViolation | None]
 
@@ -36,53 +37,60 @@ def _manual_escalation(facts: DisputeFacts, actor: Actor, now: datetime) -> Rule
     if not policy.manual_escalation:
         return RuleViolation(
             "N1",
-            f"{policy.title} has no escalate button: the dispute goes to the platform by itself "
-            f"{policy.negotiation_days} days after it was opened.",
+            N_(
+                "%(marketplace)s has no escalate button: the dispute goes to the platform by itself "
+                "%(days)s days after it was opened."
+            ),
+            marketplace=policy.title,
+            days=policy.negotiation_days,
         )
     allowed_from = add_days(facts.opened_at, policy.seller_response_days)
     if now < allowed_from:
         return RuleViolation(
             "N1",
-            f"You can escalate from {allowed_from:%d %B %Y, %H:%M} UTC, after the seller's "
-            f"{policy.seller_response_days} days.",
+            N_("You can escalate from %(at)s UTC, after the seller's %(days)s days."),
+            at=Moment(allowed_from),
+            days=policy.seller_response_days,
         )
     return None
 
 
 def _has_open_request(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViolation | None:
     if not facts.requests_for(actor):
-        return RuleViolation("M2", "The mediator has not asked you for evidence.")
+        return RuleViolation("M2", N_("The mediator has not asked you for evidence."))
     return None
 
 
 def _may_answer_decision(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViolation | None:
     if facts.decision is None:
-        return RuleViolation("M4", "The mediator has not proposed a decision yet.")
+        return RuleViolation("M4", N_("The mediator has not proposed a decision yet."))
     if facts.decision.answer(actor) is not None:
-        return RuleViolation("M4", "You have already answered the mediator's proposal.")
+        return RuleViolation("M4", N_("You have already answered the mediator's proposal."))
     return None
 
 
 def _may_decide(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViolation | None:
     decision = facts.decision
     if decision is None:
-        return RuleViolation("M5", "Propose a decision first; the final decision picks one of its solutions.")
+        return RuleViolation(
+            "M5", N_("Propose a decision first; the final decision picks one of its solutions.")
+        )
     if not (decision.someone_rejected or not decision.unanswered):
         return RuleViolation(
-            "M5", "Wait for the parties: a final decision follows a rejection or both answers."
+            "M5", N_("Wait for the parties: a final decision follows a rejection or both answers.")
         )
     return None
 
 
 def _reopen_window(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViolation | None:
     if now > facts.open_until:
-        return RuleViolation("C2", f"The time to reopen ended on {facts.open_until:%d %B %Y, %H:%M} UTC.")
+        return RuleViolation("C2", N_("The time to reopen ended on %(at)s UTC."), at=Moment(facts.open_until))
     return None
 
 
 def _appeal_window(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViolation | None:
     if facts.appealed:
-        return RuleViolation("C3", "A complaint can be submitted once per order, and it was.")
+        return RuleViolation("C3", N_("A complaint can be submitted once per order, and it was."))
     assert facts.closed_at is not None
     window_ends = add_days(facts.closed_at, facts.policy.appeal_days)
     refund_overdue = (
@@ -92,7 +100,7 @@ def _appeal_window(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViol
     )
     if now > window_ends and not refund_overdue:
         return RuleViolation(
-            "C3", f"The time to submit a complaint ended on {window_ends:%d %B %Y, %H:%M} UTC."
+            "C3", N_("The time to submit a complaint ended on %(at)s UTC."), at=Moment(window_ends)
         )
     return None
 
@@ -106,7 +114,7 @@ def _return_is(status: ReturnStatus, message: str) -> Guard:
 
 def _refund_pending(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViolation | None:
     if facts.refund_status is not RefundStatus.PENDING:
-        return RuleViolation("F1", "There is no pending refund on this dispute.")
+        return RuleViolation("F1", N_("There is no pending refund on this dispute."))
     return None
 
 
@@ -186,13 +194,13 @@ TABLE: dict[Action, Transition] = {
             Action.SHIP_RETURN,
             "F2",
             {State.CLOSED: BUYER_ONLY},
-            guard=_return_is(ReturnStatus.AWAITING_SHIPMENT, "There is no return waiting to be shipped."),
+            guard=_return_is(ReturnStatus.AWAITING_SHIPMENT, N_("There is no return waiting to be shipped.")),
         ),
         Transition(
             Action.CONFIRM_RETURN,
             "F2",
             {State.CLOSED: SELLER_ONLY},
-            guard=_return_is(ReturnStatus.SHIPPED, "There is no shipped return to confirm."),
+            guard=_return_is(ReturnStatus.SHIPPED, N_("There is no shipped return to confirm.")),
         ),
         Transition(
             Action.MARK_REFUNDED,
@@ -207,11 +215,18 @@ TABLE: dict[Action, Transition] = {
 }
 
 STATE_WORDS = {
-    State.AWAITING_SELLER: "while the seller has not answered yet",
-    State.NEGOTIATING: "during negotiation",
-    State.ESCALATED: "once the dispute is with the platform",
-    State.CLOSED: "on a closed dispute",
-    State.CANCELLED: "on a cancelled dispute",
+    State.AWAITING_SELLER: Words(N_("while the seller has not answered yet")),
+    State.NEGOTIATING: Words(N_("during negotiation")),
+    State.ESCALATED: Words(N_("once the dispute is with the platform")),
+    State.CLOSED: Words(N_("on a closed dispute")),
+    State.CANCELLED: Words(N_("on a cancelled dispute")),
+}
+# Who is refused, as the subject of a sentence.
+THE_ACTOR = {
+    Actor.BUYER: Words(N_("The buyer")),
+    Actor.SELLER: Words(N_("The seller")),
+    Actor.MEDIATOR: Words(N_("The mediator")),
+    Actor.SYSTEM: Words(N_("The system")),
 }
 
 
@@ -220,9 +235,14 @@ def check(facts: DisputeFacts, actor: Actor, action: Action, now: datetime) -> N
     row = TABLE[action]
     allowed = row.who.get(facts.state)
     if allowed is None:
-        raise RuleViolation(row.rule, f"That cannot be done {STATE_WORDS[facts.state]}.")
+        raise RuleViolation(row.rule, N_("That cannot be done %(when)s."), when=STATE_WORDS[facts.state])
     if actor not in allowed:
-        raise NotPermitted(row.rule, f"The {actor.value} cannot do that {STATE_WORDS[facts.state]}.")
+        raise NotPermitted(
+            row.rule,
+            N_("%(who)s cannot do that %(when)s."),
+            who=THE_ACTOR[actor],
+            when=STATE_WORDS[facts.state],
+        )
     if row.guard and (refusal := row.guard(facts, actor, now)):
         raise refusal
 

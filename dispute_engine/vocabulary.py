@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from .words import N_, Words
+
 
 class State(StrEnum):
     """Where a dispute stands; the transition table moves it between these."""
@@ -53,7 +55,7 @@ class Resolution(StrEnum):
     @property
     def label(self) -> str:
         """The words the sources use."""
-        return "Refund only" if self is Resolution.REFUND_ONLY else "Return goods and refund"
+        return Words(N_("Refund only") if self is Resolution.REFUND_ONLY else N_("Return goods and refund"))
 
 
 class Outcome(StrEnum):
@@ -76,15 +78,17 @@ class Outcome(StrEnum):
 
 
 OUTCOME_LABELS = {
-    Outcome.SELLER_ACCEPTED: "Dispute closed by seller: the buyer's request was accepted",
-    Outcome.AGREED: "Closed by agreement between buyer and seller",
-    Outcome.SELLER_DID_NOT_RESPOND: "Closed in the buyer's favour: the seller did not respond",
-    Outcome.MEDIATION_AGREED: "Closed: both parties accepted the platform's solution",
-    Outcome.FINAL_DECISION: "Closed by the platform's final decision",
-    Outcome.BUYER_MISSED_DEADLINE: "Closed in the seller's favour: the buyer missed a deadline",
-    Outcome.SELLER_MISSED_DEADLINE: "Closed in the buyer's favour: the seller did not take part",
-    Outcome.CANCELLED: "Cancelled by the buyer: no refund",
-    Outcome.ARBITRATION_CANCELLED: "Arbitration cancelled by the buyer: the money goes to the seller",
+    Outcome.SELLER_ACCEPTED: Words(N_("Dispute closed by seller: the buyer's request was accepted")),
+    Outcome.AGREED: Words(N_("Closed by agreement between buyer and seller")),
+    Outcome.SELLER_DID_NOT_RESPOND: Words(N_("Closed in the buyer's favour: the seller did not respond")),
+    Outcome.MEDIATION_AGREED: Words(N_("Closed: both parties accepted the platform's solution")),
+    Outcome.FINAL_DECISION: Words(N_("Closed by the platform's final decision")),
+    Outcome.BUYER_MISSED_DEADLINE: Words(N_("Closed in the seller's favour: the buyer missed a deadline")),
+    Outcome.SELLER_MISSED_DEADLINE: Words(N_("Closed in the buyer's favour: the seller did not take part")),
+    Outcome.CANCELLED: Words(N_("Cancelled by the buyer: no refund")),
+    Outcome.ARBITRATION_CANCELLED: Words(
+        N_("Arbitration cancelled by the buyer: the money goes to the seller")
+    ),
 }
 
 
@@ -102,12 +106,12 @@ class Stage(StrEnum):
     def label(self) -> str:
         """The stage's name on the bar."""
         return {
-            Stage.OPENED: "Opened",
-            Stage.SELLER_RESPONSE: "Seller response",
-            Stage.NEGOTIATION: "Negotiation",
-            Stage.PLATFORM_REVIEW: "Platform review",
-            Stage.DECISION: "Decision",
-            Stage.REFUND: "Refund",
+            Stage.OPENED: Words(N_("Opened")),
+            Stage.SELLER_RESPONSE: Words(N_("Seller response")),
+            Stage.NEGOTIATION: Words(N_("Negotiation")),
+            Stage.PLATFORM_REVIEW: Words(N_("Platform review")),
+            Stage.DECISION: Words(N_("Decision")),
+            Stage.REFUND: Words(N_("Refund")),
         }[self]
 
 
@@ -123,10 +127,10 @@ class MediationStatus(StrEnum):
     def label(self) -> str:
         """The status as the sources word it."""
         return {
-            MediationStatus.PROCESSING: "Processing",
-            MediationStatus.WAITING_BUYER: "Waiting for the buyer's response",
-            MediationStatus.WAITING_SELLER: "Waiting for the seller's response",
-            MediationStatus.WAITING_BOTH: "Waiting for both parties' response",
+            MediationStatus.PROCESSING: Words(N_("Processing")),
+            MediationStatus.WAITING_BUYER: Words(N_("Waiting for the buyer's response")),
+            MediationStatus.WAITING_SELLER: Words(N_("Waiting for the seller's response")),
+            MediationStatus.WAITING_BOTH: Words(N_("Waiting for both parties' response")),
         }[self]
 
 

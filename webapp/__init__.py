@@ -104,12 +104,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_cli(app)
 
     from webapp.api import routes as api
-    from webapp.core import refusals, request_log, responses, security, wording
+    from webapp.core import refusals, request_log, responses, security, wording, words
     from webapp.evidence.media_tools import warn_if_tools_missing
     from webapp.pages import refusal_pages
 
     request_log.init_app(app)
     wording.register(app)
+    words.register(app)
     responses.register(app)
     refusals.register(app)
     refusal_pages.register(app)

@@ -65,6 +65,23 @@ def test_s1_the_silent_seller_is_reminded_once_a_day_before_and_names_the_disput
     assert reminders_of(world.buyer.id) == []  # the deadline is not against the buyer
 
 
+def test_s1_a_reminder_is_written_in_its_recipients_language(world: World):
+    world.seller.locale = "ru"
+    db.session.commit()
+    dispute = world.open(real_now() - timedelta(days=4.5))
+
+    assert send_due_reminders() == 1
+
+    [note] = reminders_of(world.seller.id)
+    assert (
+        f"Напоминание по спору № {dispute.id} (Teapot): нужно принять или отклонить требование покупателя"
+        in note
+    )
+    assert re.search(r"до \d{2} [а-я]+ \d{4}, \d{2}:\d{2} UTC", note)  # the month in Russian
+    assert re.search(r"\(осталось 11 ч (59|58) мин\)", note)
+    assert "Без ответа спор закроется в пользу покупателя." in note
+
+
 def test_s1_the_two_hour_reminder_follows_and_a_late_clock_never_sends_both(world: World):
     # 1 h 30 min left (from the real time: the words say what is left when the reminder goes).
     world.open(real_now() - timedelta(days=5) + timedelta(hours=1, minutes=30))

@@ -6,7 +6,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask_babel import force_locale
 
+from webapp.core import i18n
 from webapp.core.wording import time_left
 
 APP_JS = Path(__file__).resolve().parents[2] / "webapp" / "static" / "js" / "app.js"
@@ -32,3 +35,48 @@ def test_h3_the_browsers_countdown_uses_the_same_words() -> None:
     script = APP_JS.read_text()
     for words in ('" left"', '"due now"', '"overdue by "', '" h "', '" min"', '" day "', '" days "'):
         assert words in script, words
+    for words in (
+        '"осталось "',
+        '"срок наступил"',
+        '"просрочено на "',
+        '" ч "',
+        '" мин"',
+        '" день "',
+        '" дня "',
+    ):
+        assert words in script, words
+
+
+@pytest.fixture(scope="module")
+def babel_app() -> Flask:
+    """A bare Flask app with the catalogues: enough for gettext, no database."""
+    app = Flask(__name__)
+    i18n.init_app(app)
+    return app
+
+
+@pytest.mark.parametrize(
+    ("delta", "words"),
+    [
+        (timedelta(days=1, hours=2, minutes=3), "осталось 1 день 2 ч 3 мин"),
+        (timedelta(days=2, minutes=1), "осталось 2 дня 0 ч 1 мин"),
+        (timedelta(days=5), "осталось 5 дней 0 ч 0 мин"),
+        (timedelta(days=11), "осталось 11 дней 0 ч 0 мин"),
+        (timedelta(days=21), "осталось 21 день 0 ч 0 мин"),
+        (timedelta(days=22), "осталось 22 дня 0 ч 0 мин"),
+        (timedelta(hours=2), "осталось 2 ч 0 мин"),
+        (timedelta(seconds=30), "срок наступил"),
+        (timedelta(days=-3, hours=-4), "просрочено на 3 дня 4 ч 0 мин"),
+    ],
+)
+def test_h3_time_is_said_in_russian_with_its_plural_forms(
+    babel_app: Flask, delta: timedelta, words: str
+) -> None:
+    with babel_app.app_context(), force_locale("ru"):
+        assert time_left(delta) == words
+
+
+def test_h3_english_stays_as_it_was_inside_the_app(babel_app: Flask) -> None:
+    with babel_app.app_context(), force_locale("en"):
+        assert time_left(timedelta(days=4, hours=23, minutes=5)) == "4 days 23 h 5 min left"
+        assert time_left(timedelta(days=1, minutes=1)) == "1 day 0 h 1 min left"

@@ -160,7 +160,7 @@ def test_mark_all_as_read_without_javascript(client, auth, world: World):
     response = client.post("/notifications/read-all", data={"next": "//evil.example/"})
     assert response.status_code == 303 and response.headers["Location"] == "/notifications?page=1"
     assert all(n.read_at is not None for n in notifications_of(world.seller))
-    assert "2 notification(s) marked as read." in text(client.get("/notifications"))
+    assert "2 notifications marked as read." in text(client.get("/notifications"))
 
 
 def test_mark_all_as_read_with_htmx_swaps_the_list_and_spares_one_that_came_meanwhile(

@@ -6,13 +6,16 @@ from flask import Blueprint, abort, redirect
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
+from dispute_engine.words import N_, Words
 from webapp.accounts.login_links import use_link
 from webapp.accounts.routes import DISABLED, start_new_session
 from webapp.core import clock
 
 bp = Blueprint("login_links", __name__)
 
-SPENT = "This login link was used already or has expired. Go back to the marketplace for a new one."
+SPENT = Words(
+    N_("This login link was used already or has expired. Go back to the marketplace for a new one.")
+)
 
 
 @bp.get("/login/link/<token>")

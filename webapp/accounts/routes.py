@@ -6,10 +6,12 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, current_app, flash, g, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from dispute_engine.words import N_, Words
 from webapp.accounts.demo_people import PASSWORD, demo_accounts
 from webapp.accounts.forms import LoginForm
 from webapp.accounts.models import User, normalise_email
@@ -19,8 +21,8 @@ from webapp.core.rate_limits import login_limits
 
 bp = Blueprint("accounts", __name__)
 
-WRONG_CREDENTIALS = "Email or password is wrong."
-DISABLED = "This account is disabled. Ask the platform's support to enable it again."
+WRONG_CREDENTIALS = Words(N_("Email or password is wrong."))
+DISABLED = Words(N_("This account is disabled. Ask the platform's support to enable it again."))
 # Checked when the email is unknown, so both failures take about as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -98,7 +100,7 @@ def logout() -> ResponseReturnValue:
         current_user.end_sessions()
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return htmx.redirect_or_refresh(url_for("accounts.login"))
 
 
@@ -109,5 +111,5 @@ def unauthorized() -> ResponseReturnValue:
     if htmx.wants_partial():
         # A 3xx would swap the login page into a fragment; load it as a full page instead.
         return htmx.redirect_or_refresh(login_url, full_reload=True)
-    flash(login_manager.login_message, login_manager.login_message_category)
+    flash(_(str(login_manager.login_message)), login_manager.login_message_category)
     return htmx.redirect_or_refresh(login_url)

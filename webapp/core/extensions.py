@@ -10,6 +10,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
+from dispute_engine.words import N_
 from webapp.core.db import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -27,5 +28,5 @@ htmx = Htmx()
 
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
-login_manager.login_message = "Please log in to see this page."
+login_manager.login_message = N_("Please log in to see this page.")  # said when flashed
 login_manager.login_message_category = "info"

@@ -15,29 +15,39 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from dispute_engine import FormInvalid, NotPermitted, RuleViolation
+from dispute_engine.words import N_, Words
 from webapp.core import htmx
 from webapp.core.extensions import db
+from webapp.core.words import joined
 
 
 class NotFound(LookupError):
     """Missing, or not this person's to see: both look the same from outside (E4)."""
 
-    explanation = "There is no such page, or it is not yours to see."
+    explanation: str = Words(N_("There is no such page, or it is not yours to see."))
 
 
 class Conflict(Exception):
     """Someone else acted first; nothing was done."""
 
 
-STALE = (
-    "The dispute changed while you were looking at it (the other party acted first). "
-    "Nothing was done: look at the page again and decide."
+STALE = Words(
+    N_(
+        "The dispute changed while you were looking at it (the other party acted first). "
+        "Nothing was done: look at the page again and decide."
+    )
 )
+PAGE_NOT_FOUND = Words(N_("Page not found"))
+THE_DISPUTE_CHANGED = Words(N_("The dispute changed"))
 
 
 @dataclass(frozen=True)
 class Refusal:
-    """A refusal as a person reads it: status, title, message and the fields it is about."""
+    """A refusal as a person reads it: status, title, message and the fields it is about.
+
+    The texts are English strs that are mostly `Words`: pages say them in the reader's language
+    (templates do it by themselves), the API sends the English.
+    """
 
     status: int
     title: str
@@ -48,17 +58,19 @@ class Refusal:
 def refusal_of(error: Exception) -> Refusal:
     """The status and words for a refusal raised anywhere in the app."""
     if isinstance(error, NotFound):
-        return Refusal(404, "Page not found", error.explanation)
+        return Refusal(404, PAGE_NOT_FOUND, error.explanation)
     if isinstance(error, NotPermitted):
-        return Refusal(403, "That is not yours to do", error.message)
+        return Refusal(403, Words(N_("That is not yours to do")), error.words)
     if isinstance(error, RuleViolation):
-        return Refusal(409, "That cannot be done now", error.message)
+        return Refusal(409, Words(N_("That cannot be done now")), error.words)
     if isinstance(error, Conflict):
-        return Refusal(409, "The dispute changed", str(error) or STALE)
+        said = error.args[0] if error.args and isinstance(error.args[0], str) else STALE
+        return Refusal(409, THE_DISPUTE_CHANGED, said)
     if isinstance(error, StaleDataError):
-        return Refusal(409, "The dispute changed", STALE)
+        return Refusal(409, THE_DISPUTE_CHANGED, STALE)
     if isinstance(error, FormInvalid):
-        return Refusal(422, "Some details need fixing", " ".join(error.errors.values()), error.errors)
+        errors: dict[str, str] = dict(error.words)
+        return Refusal(422, Words(N_("Some details need fixing")), joined(list(errors.values())), errors)
     raise TypeError(f"{type(error).__name__} is not a refusal")
 
 
@@ -79,7 +91,7 @@ def error_page(refusal: Refusal) -> Response:
 def not_found_page(explanation: str) -> Response:
     """A 404 that looks the same whether the thing is missing or not yours (E4); nothing kept."""
     db.session.rollback()
-    return error_page(Refusal(404, "Page not found", explanation))
+    return error_page(Refusal(404, PAGE_NOT_FOUND, explanation))
 
 
 def add_renderer(app: Flask, renderer: Renderer) -> None:

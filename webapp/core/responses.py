@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from dispute_engine.words import N_, Words
 from webapp.core import htmx, refusals
 from webapp.core.extensions import db
 
@@ -20,20 +21,28 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
+
+def _said(title: str, explanation: str) -> tuple[str, str]:
+    return Words(title), Words(explanation)
+
+
 # (title, explanation) shown when the code that aborted gave no description of its own.
 FRIENDLY: dict[int, tuple[str, str]] = {
-    400: ("That request didn't work", "Something was missing or out of date. Reload and retry."),
-    401: ("Please log in", "You need to log in to see this page."),
-    403: ("You can't open this", "Your account doesn't have access to this page or action."),
-    404: ("Page not found", "The page may have moved, or the link may be mistyped."),
-    405: ("That action isn't possible here", "This page doesn't accept that kind of request."),
-    409: ("This changed in the meantime", "Someone updated it first. Reload to see the latest."),
-    413: ("That file is too large", "Choose a smaller file and try again."),
-    422: ("Some details need fixing", "Check the form for problems and try again."),
-    429: ("Please slow down", "You did this many times in a short time. Wait a few minutes, then try again."),
-    500: ("Something went wrong on our side", "We've been notified. Please try again shortly."),
+    400: _said(N_("That request didn't work"), N_("Something was missing or out of date. Reload and retry.")),
+    401: _said(N_("Please log in"), N_("You need to log in to see this page.")),
+    403: _said(N_("You can't open this"), N_("Your account doesn't have access to this page or action.")),
+    404: _said(N_("Page not found"), N_("The page may have moved, or the link may be mistyped.")),
+    405: _said(N_("That action isn't possible here"), N_("This page doesn't accept that kind of request.")),
+    409: _said(N_("This changed in the meantime"), N_("Someone updated it first. Reload to see the latest.")),
+    413: _said(N_("That file is too large"), N_("Choose a smaller file and try again.")),
+    422: _said(N_("Some details need fixing"), N_("Check the form for problems and try again.")),
+    429: _said(
+        N_("Please slow down"),
+        N_("You did this many times in a short time. Wait a few minutes, then try again."),
+    ),
+    500: _said(N_("Something went wrong on our side"), N_("We've been notified. Please try again shortly.")),
 }
-GENERIC = ("That didn't work", "Please go back and try again.")
+GENERIC = _said(N_("That didn't work"), N_("Please go back and try again."))
 
 
 def register(app: Flask) -> None:
@@ -57,7 +66,7 @@ def error_text(error: HTTPException) -> tuple[str, str]:
     """Return the (title, explanation) to show for an HTTP error."""
     title, explanation = FRIENDLY.get(error.code or 500, GENERIC)
     if isinstance(error, CSRFError):
-        return title, "This form has expired. Reload the page and try again."
+        return title, Words(N_("This form has expired. Reload the page and try again."))
     # Werkzeug's stock descriptions are technical; a description passed to abort() is ours.
     if error.description and error.description != type(error).description:
         explanation = error.description

@@ -8,12 +8,15 @@ from flask import Flask, Response, abort, current_app, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from dispute_engine.words import N_, Words
 from webapp.core import rate_limits
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-CROSS_SITE = (
-    "This request came from another website, so it was refused. "
-    "If you meant to do this, go back to the page on this site and try again."
+CROSS_SITE = Words(
+    N_(
+        "This request came from another website, so it was refused. "
+        "If you meant to do this, go back to the page on this site and try again."
+    )
 )
 HSTS = "max-age=31536000; includeSubDomains"
 

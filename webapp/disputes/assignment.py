@@ -20,6 +20,7 @@ from dispute_engine import (
     State,
     allowed_actions,
 )
+from dispute_engine.words import N_
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User
@@ -43,16 +44,18 @@ def assignment_refusal(user: User, dispute: Dispute, action: Action) -> RuleViol
         if holder is None or dispute.state is not State.ESCALATED:
             return None  # free, or the engine says why not now
         if holder == user.id:
-            return RuleViolation(PLATFORM, "You already hold this case.")
+            return RuleViolation(PLATFORM, N_("You already hold this case."))
         return CaseTaken(
             PLATFORM, f"{_holder_name(dispute)} took this case first: you can read it, they act on it."
         )
     if action is Action.REASSIGN_CASE:
         if user.is_lead:
             return None
-        return NotPermitted(PLATFORM, "Only a lead mediator can hand a case to another mediator.")
+        return NotPermitted(PLATFORM, N_("Only a lead mediator can hand a case to another mediator."))
     if holder is None:
-        return NotPermitted(PLATFORM, "Take this case first: only the mediator who holds a case acts on it.")
+        return NotPermitted(
+            PLATFORM, N_("Take this case first: only the mediator who holds a case acts on it.")
+        )
     if holder != user.id:
         return NotPermitted(
             PLATFORM, f"{_holder_name(dispute)} holds this case: you can read it, not act on it."

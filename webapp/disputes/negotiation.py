@@ -12,6 +12,8 @@ from dispute_engine import (
     validate_terms,
 )
 from dispute_engine.proposals import COMMENT_MAX
+from dispute_engine.transitions import THE_ACTOR
+from dispute_engine.words import N_, Words
 from webapp.core.extensions import db
 from webapp.disputes.models import Message, Proposal, ProposalStatus
 from webapp.disputes.pipeline import StaleDispute
@@ -60,23 +62,30 @@ def _new_proposal(ctx: ActionContext, form: dict[str, str], supersedes: Proposal
 def _proposal_of(ctx: ActionContext, proposal_id: int, party: Actor) -> Proposal:
     proposal = next((p for p in ctx.dispute.proposals if p.id == proposal_id), None)
     if proposal is None or proposal.party is not party:
-        raise RuleViolation("N4", "That proposal is not one you can act on here.")
+        raise RuleViolation("N4", N_("That proposal is not one you can act on here."))
     if proposal.status is ProposalStatus.SUPERSEDED:
         raise StaleDispute(
-            f"The {party.value} changed that proposal before you answered it. Nothing was done: "
-            "look at the new proposal and decide."
+            Words(
+                N_(
+                    "%(who)s changed that proposal before you answered it. Nothing was done: "
+                    "look at the new proposal and decide."
+                ),
+                who=THE_ACTOR[party],
+            )
         )
     if not proposal.is_live:
-        raise StaleDispute("That proposal is no longer on the table. Nothing was done.")
+        raise StaleDispute(Words(N_("That proposal is no longer on the table. Nothing was done.")))
     return proposal
 
 
 def _check_unused_terms(form: dict[str, str]) -> None:
     """Without an amount the other terms are not used, but they are still refused when malformed."""
     if (form.get("resolution") or Resolution.REFUND_ONLY.value) not in {r.value for r in Resolution}:
-        raise FormInvalid({"resolution": "Choose Refund only or Return goods and refund."})
+        raise FormInvalid({"resolution": N_("Choose Refund only or Return goods and refund.")})
     if len((form.get("comment") or "").strip()) > COMMENT_MAX:
-        raise FormInvalid({"comment": f"Keep the comment under {COMMENT_MAX} characters."})
+        raise FormInvalid(
+            {"comment": Words(N_("Keep the comment under %(limit)s characters."), limit=COMMENT_MAX)}
+        )
 
 
 def reject_request(ctx: ActionContext, form: dict[str, str]) -> Done:
@@ -93,8 +102,15 @@ def reject_request(ctx: ActionContext, form: dict[str, str]) -> Done:
     for proposal in ctx.dispute.live_proposals(Actor.BUYER):
         proposal.status = ProposalStatus.REJECTED
         proposal.answered_at = ctx.now
-    offer = f" and proposed {describe_terms(counter.terms, ctx.dispute.currency)}" if counter else ""
-    return Done("request_rejected", f"The seller rejected the buyer's request{offer}.", result=counter)
+    said = (
+        Words(
+            N_("The seller rejected the buyer's request and proposed %(terms)s."),
+            terms=describe_terms(counter.terms, ctx.dispute.currency),
+        )
+        if counter
+        else Words(N_("The seller rejected the buyer's request."))
+    )
+    return Done("request_rejected", said, result=counter)
 
 
 def accept_proposal(ctx: ActionContext, proposal_id: int) -> Done:
@@ -102,7 +118,12 @@ def accept_proposal(ctx: ActionContext, proposal_id: int) -> Done:
     proposal = _proposal_of(ctx, proposal_id, ctx.actor.other_party)
     proposal.status = ProposalStatus.ACCEPTED
     proposal.answered_at = ctx.now
-    summary = f"The {ctx.actor.value} accepted the {proposal.party.value}'s proposal."
+    summary = Words(
+        N_("%(who)s accepted the buyer's proposal.")
+        if proposal.party is Actor.BUYER
+        else N_("%(who)s accepted the seller's proposal."),
+        who=THE_ACTOR[ctx.actor],
+    )
     return Done("closed", summary, terms=proposal.terms)
 
 
@@ -110,18 +131,21 @@ def reject_proposal(ctx: ActionContext, proposal_id: int) -> Done:
     """Reject one of the other party's proposals; the clock keeps running (N5)."""
     proposal = _proposal_of(ctx, proposal_id, ctx.actor.other_party)
     if proposal.status is not ProposalStatus.PENDING:
-        raise RuleViolation("N5", "That proposal was already rejected.")
+        raise RuleViolation("N5", N_("That proposal was already rejected."))
     proposal.status = ProposalStatus.REJECTED
     proposal.answered_at = ctx.now
     terms = describe_terms(proposal.terms, ctx.dispute.currency)
-    return Done("proposal_rejected", f"The {ctx.actor.value} rejected {terms}.")
+    return Done(
+        "proposal_rejected", Words(N_("%(who)s rejected %(terms)s."), who=THE_ACTOR[ctx.actor], terms=terms)
+    )
 
 
 def add_proposal(ctx: ActionContext, form: dict[str, str]) -> Done:
     """Add a solution of the other resolution kind (N2 "Add solution")."""
     proposal = _new_proposal(ctx, form)
     terms = describe_terms(proposal.terms, ctx.dispute.currency)
-    return Done("proposal_added", f"The {ctx.actor.value} proposed {terms}.", result=proposal)
+    said = Words(N_("%(who)s proposed %(terms)s."), who=THE_ACTOR[ctx.actor], terms=terms)
+    return Done("proposal_added", said, result=proposal)
 
 
 def change_proposal(ctx: ActionContext, proposal_id: int, form: dict[str, str]) -> Done:
@@ -129,9 +153,11 @@ def change_proposal(ctx: ActionContext, proposal_id: int, form: dict[str, str]) 
     old = _proposal_of(ctx, proposal_id, ctx.actor)
     proposal = _new_proposal(ctx, form, supersedes=old)
     currency = ctx.dispute.currency
-    summary = (
-        f"The {ctx.actor.value} changed a proposal from {describe_terms(old.terms, currency)} "
-        f"to {describe_terms(proposal.terms, currency)}."
+    summary = Words(
+        N_("%(who)s changed a proposal from %(old)s to %(new)s."),
+        who=THE_ACTOR[ctx.actor],
+        old=describe_terms(old.terms, currency),
+        new=describe_terms(proposal.terms, currency),
     )
     return Done("proposal_changed", summary, result=proposal)
 
@@ -140,12 +166,14 @@ def send_message(ctx: ActionContext, body: str) -> Done:
     """Add a line to the negotiation thread (N7); it does not make anyone's form stale."""
     text = (body or "").strip()
     if not text:
-        raise FormInvalid({"body": "Write a message first."})
+        raise FormInvalid({"body": N_("Write a message first.")})
     if len(text) > MESSAGE_MAX:
-        raise FormInvalid({"body": f"Keep a message under {MESSAGE_MAX} characters."})
+        raise FormInvalid(
+            {"body": Words(N_("Keep a message under %(limit)s characters."), limit=MESSAGE_MAX)}
+        )
     message = Message(
         dispute_id=ctx.dispute.id, author_id=ctx.person.id, party=ctx.actor, body=text, created_at=ctx.now
     )
     db.session.add(message)
-    summary = f"The {ctx.actor.value} sent a message in the negotiation thread."
+    summary = Words(N_("%(who)s sent a message in the negotiation thread."), who=THE_ACTOR[ctx.actor])
     return Done("message", summary, result=message, quiet=True)

@@ -14,10 +14,11 @@ from dispute_engine import (
     DisputeRequest,
     RuleViolation,
     check_can_open,
-    format_money,
     opening_state,
     validate_request,
 )
+from dispute_engine.reasons import REASONS
+from dispute_engine.words import N_, Amount, Clause, Words
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
 from webapp.core.refusals import NotFound
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 class OrderNotFound(NotFound):
     """No such order, or not one this person bought or sold."""
 
-    explanation = "There is no such dispute or order, or it is not yours to see."
+    explanation: str = Words(N_("There is no such dispute or order, or it is not yours to see."))
 
 
 def order_for(user: User, order_id: int) -> Order:
@@ -108,15 +109,17 @@ def open_dispute(
             db.session.flush()
     except IntegrityError:
         # Two tabs submitted at once: the unique order_id let only one through (O1).
-        raise RuleViolation("O1", "This order already has a dispute.") from None
+        raise RuleViolation("O1", N_("This order already has a dispute.")) from None
     dispute.order = order
     dispute.table_the_request(user.id, now)
     ctx = ActionContext(dispute, Actor.BUYER, user, now, dispute_facts(dispute))
     hashes = files.store(ctx)
-    summary = (
-        f"The buyer opened a dispute: {request.reason.value.replace('_', ' ')}; "
-        f"{request.resolution.label}, {format_money(request.amount, order.currency)}; "
-        f"{len(hashes)} evidence file(s)."
+    summary = Words(
+        N_("The buyer opened a dispute: %(reason)s; %(kind)s, %(amount)s; %(files)s evidence file(s)."),
+        reason=Clause(REASONS[request.reason].label),
+        kind=request.resolution.label,
+        amount=Amount(request.amount, order.currency),
+        files=len(hashes),
     )
     finish(ctx, Done("opened", summary, rule="O4", data={"evidence": hashes}))
     return dispute

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from dispute_engine import Action, Actor, EffectKind, check, next_deadline, on_deadline
+from dispute_engine.words import N_, Words
 from webapp.core.extensions import db
 from webapp.core.refusals import Conflict, NotFound
 from webapp.disputes.assignment import check_assignment
@@ -32,7 +33,7 @@ CLOCK_EVENTS = {
 class DisputeNotFound(NotFound):
     """No such dispute, or not one this person may see (E4): both look the same from outside."""
 
-    explanation = "There is no such dispute or order, or it is not yours to see."
+    explanation: str = Words(N_("There is no such dispute or order, or it is not yours to see."))
 
 
 class StaleDispute(Conflict):
@@ -45,10 +46,19 @@ def _what_changed(dispute: Dispute) -> str:
         .where(Event.dispute_id == dispute.id, Event.action != "message")
         .order_by(Event.id.desc())
     )
-    said = f" Latest: {latest.summary}" if latest else ""
-    return (
-        "The dispute changed while you were looking at it, so nothing was done. "
-        f"Look at the page again and decide.{said}"
+    if latest is None:
+        return Words(
+            N_(
+                "The dispute changed while you were looking at it, so nothing was done. "
+                "Look at the page again and decide."
+            )
+        )
+    return Words(
+        N_(
+            "The dispute changed while you were looking at it, so nothing was done. "
+            "Look at the page again and decide. Latest: %(latest)s"
+        ),
+        latest=Words(latest.summary),  # a stored sentence: said in Russian when the catalogue has it
     )
 
 
@@ -85,7 +95,7 @@ def settle_due_deadlines(dispute: Dispute, now: datetime) -> int:
         ctx = ActionContext(dispute, Actor.SYSTEM, None, deadline.at, facts)
         # A closing is named by `finish`; an escalation and a return's clock are named here.
         name = CLOCK_EVENTS[step.return_effect] if step.return_effect else "escalated"
-        finish(ctx, Done(name, step.summary, step=step))
+        finish(ctx, Done(name, Words(step.summary), step=step))
         acted += 1
     return acted
 

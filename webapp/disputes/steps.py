@@ -19,10 +19,10 @@ from dispute_engine import (
     State,
     Step,
     Terms,
-    format_money,
     next_deadline,
     take,
 )
+from dispute_engine.words import N_, Amount, Words, join
 from webapp.core.extensions import db
 from webapp.disputes.events import DisputeChanged, DisputeClosed, DisputeEscalated, ReturnClockRan, publish
 from webapp.disputes.facts import dispute_facts
@@ -73,7 +73,7 @@ class Done:
 
 def describe_terms(terms: Terms, currency: str) -> str:
     """`Refund only, 45.00 USD`."""
-    return f"{terms.resolution.label}, {format_money(terms.amount, currency)}"
+    return Words("%(kind)s, %(amount)s", kind=terms.resolution.label, amount=Amount(terms.amount, currency))
 
 
 def refresh_deadline(dispute: Dispute) -> None:
@@ -142,7 +142,12 @@ def _closing_line(step: Step, summary: str, currency: str, comment: str) -> tupl
     assert step.closing is not None
     outcome, terms = step.closing.outcome, step.closing.terms
     action = "cancelled" if step.after is State.CANCELLED else "closed"
-    said = f"{summary} Outcome: {outcome.label}. Terms: {describe_terms(terms, currency)}."
+    said = Words(
+        N_("%(summary)s Outcome: %(outcome)s. Terms: %(terms)s."),
+        summary=summary,
+        outcome=outcome.label,
+        terms=describe_terms(terms, currency),
+    )
     data = {"outcome": outcome.value, "resolution": terms.resolution.value, "amount": str(terms.amount)}
     return action, said, {**data, "comment": comment}
 
@@ -154,7 +159,7 @@ def finish(ctx: ActionContext, done: Done) -> None:
         step = take(ctx.facts, ctx.actor, ctx.action, ctx.now, terms=done.terms, solution=done.solution)
     notes = _persist(ctx, step, done.outcome_comment) if step else []
     rule = done.rule or (step.rule if step else None) or None  # PLATFORM's "" is no rule
-    summary = " ".join([done.summary, *notes])
+    summary = join(" ", [done.summary, *notes])
     action = done.action
     if step and step.closing and not done.closing_summary:
         action, said, data = _closing_line(step, summary, ctx.dispute.currency, done.outcome_comment)

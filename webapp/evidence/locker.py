@@ -8,6 +8,8 @@ import uuid
 from sqlalchemy import select
 
 from dispute_engine import Actor, FormInvalid, NotPermitted
+from dispute_engine.transitions import THE_ACTOR
+from dispute_engine.words import N_, Words
 from media import evidence_key
 from webapp.core.extensions import db
 from webapp.core.refusals import NotFound
@@ -24,26 +26,38 @@ CAPTION_MAX = 500
 class ItemNotFound(NotFound):
     """No such item in this dispute, or one this person may not see."""
 
-    explanation = "There is no such evidence item, or it is not yours to see."
+    explanation: str = Words(N_("There is no such evidence item, or it is not yours to see."))
 
 
 def add_evidence(ctx: ActionContext, uploads: list[Upload], caption: str = "") -> Done:
     """Add photos and videos to the actor's locker and record it in the history (E1)."""
     if not uploads:
-        raise FormInvalid({"evidence": "Choose at least one photo or video."})
+        raise FormInvalid({"evidence": N_("Choose at least one photo or video.")})
     if len(caption.strip()) > CAPTION_MAX:
-        raise FormInvalid({"caption": f"Keep a caption under {CAPTION_MAX} characters."})
+        raise FormInvalid(
+            {"caption": Words(N_("Keep a caption under %(limit)s characters."), limit=CAPTION_MAX)}
+        )
     if caption.strip() and len(uploads) > 1:
         # A caption says what one photo shows; the same words under several would mislead the mediator.
-        raise FormInvalid({"caption": "A caption describes one file: caption each file on its own."})
+        raise FormInvalid({"caption": N_("A caption describes one file: caption each file on its own.")})
     checked = check_uploads(uploads)
     items = store_uploads(ctx.dispute, ctx.person, ctx.actor, checked, now=ctx.now, caption=caption)
     names = ", ".join(item.display_name for item in items)
     flagged = [i for i in items if i.duplicate_of is not None]
-    same = f" {len(flagged)} identical to the other party's evidence." if flagged else ""
+    who = THE_ACTOR[ctx.actor]
+    said = (
+        Words(
+            N_("%(who)s added evidence: %(names)s. %(same)s identical to the other party's evidence."),
+            who=who,
+            names=names,
+            same=len(flagged),
+        )
+        if flagged
+        else Words(N_("%(who)s added evidence: %(names)s."), who=who, names=names)
+    )
     return Done(
         "evidence_added",
-        f"The {ctx.actor.value} added evidence: {names}.{same}",
+        said,
         data={"items": [{"id": i.id, "sha256": i.sha256} for i in items]},
         result=items,
         quiet=True,
@@ -58,7 +72,7 @@ def own_item(ctx: ActionContext, item_uuid: str) -> EvidenceItem:
     if item is None or item.is_removed:
         raise ItemNotFound(item_uuid)
     if item.party is not ctx.actor:
-        raise NotPermitted("E1", "Only the party who added an item can change or remove it.")
+        raise NotPermitted("E1", N_("Only the party who added an item can change or remove it."))
     return item
 
 
@@ -67,12 +81,15 @@ def set_caption(ctx: ActionContext, item_uuid: str, caption: str) -> Done:
     item = own_item(ctx, item_uuid)
     text = (caption or "").strip()
     if len(text) > CAPTION_MAX:
-        raise FormInvalid({"caption": f"Keep a caption under {CAPTION_MAX} characters."})
+        raise FormInvalid(
+            {"caption": Words(N_("Keep a caption under %(limit)s characters."), limit=CAPTION_MAX)}
+        )
     item.caption = text
+    who = THE_ACTOR[ctx.actor]
     summary = (
-        f'The {ctx.actor.value} captioned {item.display_name}: "{text}".'
+        Words(N_('%(who)s captioned %(name)s: "%(caption)s".'), who=who, name=item.display_name, caption=text)
         if text
-        else f"The {ctx.actor.value} removed the caption of {item.display_name}."
+        else Words(N_("%(who)s removed the caption of %(name)s."), who=who, name=item.display_name)
     )
     return Done("evidence_captioned", summary, result=item, quiet=True)
 
@@ -84,7 +101,11 @@ def remove_item(ctx: ActionContext, item_uuid: str) -> Done:
     item.removed_by_id = ctx.person.id
     return Done(
         "evidence_removed",
-        f"The {ctx.actor.value} removed {item.display_name} from its evidence.",
+        Words(
+            N_("%(who)s removed %(name)s from its evidence."),
+            who=THE_ACTOR[ctx.actor],
+            name=item.display_name,
+        ),
         rule="E2",
         data={"item": item.id, "sha256": item.sha256},
         result=item,
@@ -105,7 +126,7 @@ def pin_message(ctx: ActionContext, message_id: int) -> Done:
         )
     )
     if already is not None:
-        raise FormInvalid({"pin": "That message is already pinned to your evidence."})
+        raise FormInvalid({"pin": N_("That message is already pinned to your evidence.")})
     check_room(ctx.dispute, ctx.actor, 1, field="pin")
     author = f"{message.author.name} ({message.party.value})"
     text = f"{author}, {message.created_at:%Y-%m-%d %H:%M} UTC:\n{message.body}"
@@ -129,9 +150,14 @@ def pin_message(ctx: ActionContext, message_id: int) -> Done:
         created_at=ctx.now,
     )
     db.session.add(item)
-    whose = "its own" if message.party is ctx.actor else f"the {message.party.value}'s"
     when = f"{message.created_at:%d %b %H:%M}"
-    summary = f"The {ctx.actor.value} pinned {whose} message of {when} to its evidence."
+    summary = Words(
+        N_("%(who)s pinned its own message of %(when)s to its evidence.")
+        if message.party is ctx.actor
+        else N_("%(who)s pinned the other party's message of %(when)s to its evidence."),
+        who=THE_ACTOR[ctx.actor],
+        when=when,
+    )
     return Done("message_pinned", summary, result=item, quiet=True)
 
 

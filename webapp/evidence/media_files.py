@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort, redirect, send_file
 from werkzeug.wrappers import Response
 
+from dispute_engine.words import N_, Words
 from media import LocalDiskStorage, ObjectNotFound, safe_download_name
 from media.keys import content_disposition
 from media.storage import MAX_URL_EXPIRY, Disposition
@@ -32,7 +33,7 @@ def derived(item: EvidenceItem, variant: str) -> Response:
     """A derived copy (display, thumb, poster, video), shown inline; 404 until it exists."""
     found = stored_variant(item, variant)
     if found is None:
-        abort(404, description="This file is not ready yet, or the item has none of this kind.")
+        abort(404, description=Words(N_("This file is not ready yet, or the item has none of this kind.")))
     key, content_type = found
     stem = safe_download_name(item.original_name).rsplit(".", 1)[0]
     return _serve(key, f"{stem}-{variant}{EXTENSIONS[content_type]}", content_type, "inline")
@@ -53,7 +54,7 @@ def _serve(key: str, filename: str, content_type: str, disposition: Disposition)
         else:
             response = send_file(backend.open(key), mimetype=content_type)
     except (ObjectNotFound, FileNotFoundError):
-        abort(404, description="This file is not stored (any more).")
+        abort(404, description=Words(N_("This file is not stored (any more).")))
     response.headers["Content-Disposition"] = content_disposition(disposition, filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = (

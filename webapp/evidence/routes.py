@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -57,8 +58,14 @@ def upload(dispute_id: int) -> Response:
 
     if not htmx.wants_partial():
         items = perform(current_user, dispute_id, Action.ADD_EVIDENCE, clock.now(), add)
-        added = f"{len(items)} file(s) added. They are being prepared for viewing"
-        return _to_dispute(dispute_id, f"{added}; caption each one with “Caption or remove” on its card.")
+        added = ngettext(
+            "%(num)s file added. It is being prepared for viewing; "
+            "caption it with “Caption or remove” on its card.",
+            "%(num)s files added. They are being prepared for viewing; "
+            "caption each one with “Caption or remove” on its card.",
+            len(items),
+        )
+        return _to_dispute(dispute_id, added)
     name = files[0].filename if files else "The file"
     try:
         items = perform(current_user, dispute_id, Action.ADD_EVIDENCE, clock.now(), add)
@@ -152,7 +159,7 @@ def caption(dispute_id: int, item_uuid: str) -> Response:
     return _item_action(
         dispute_id,
         Action.ADD_EVIDENCE,
-        "The caption was saved.",
+        gettext("The caption was saved."),
         lambda c: locker.set_caption(c, item_uuid, text),
     )
 
@@ -164,7 +171,7 @@ def remove(dispute_id: int, item_uuid: str) -> Response:
     return _item_action(
         dispute_id,
         Action.REMOVE_EVIDENCE,
-        "The item was removed from your evidence.",
+        gettext("The item was removed from your evidence."),
         lambda c: locker.remove_item(c, item_uuid),
     )
 

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from dispute_engine import Actor, FormInvalid
+from dispute_engine.words import N_, Words
 from media import ReceivedFile, TooLarge, evidence_key
 from media.hashing import CHUNK_SIZE
 from media.keys import readable_name
@@ -80,7 +81,7 @@ def _is_empty(stream: IO[bytes]) -> bool:
 def _sniffed(upload: Upload) -> Sniffed:
     name = readable_name(upload.filename) if upload.filename else "A file"
     if _is_empty(upload.stream):  # before sniffing, which would call it "not a photo or video"
-        raise FormInvalid({"evidence": f"{name} is empty."})
+        raise FormInvalid({"evidence": Words(N_("%(name)s is empty."), name=name)})
     sniffed = sniff_stream(upload.stream)
     if sniffed is None:
         accepted = f"We accept {ACCEPTED}, {limits().describe()}."
@@ -116,9 +117,11 @@ def _sha256_and_size(stream: IO[bytes], max_bytes: int, name: str) -> tuple[str,
     else:  # a stream made by the app itself (the demo's photos): hashed here, then rewound
         digest, size = _hash_stream(stream)
     if size > max_bytes:
-        raise FormInvalid({"evidence": f"{name} is larger than {megabytes(max_bytes)}."})
+        raise FormInvalid(
+            {"evidence": Words(N_("%(name)s is larger than %(size)s."), name=name, size=megabytes(max_bytes))}
+        )
     if size == 0:
-        raise FormInvalid({"evidence": f"{name} is empty."})
+        raise FormInvalid({"evidence": Words(N_("%(name)s is empty."), name=name)})
     return digest, size
 
 
@@ -155,9 +158,15 @@ def check_room(dispute: Dispute, party: Actor, adding: int, field: str = "eviden
     if added + adding > allowed:
         raise FormInvalid(
             {
-                field: f"Your evidence in this dispute is limited to {allowed} items, and you have added "
-                f"{added}. Removed items count too (the mediator still sees them), so removing one does "
-                "not make room."
+                field: Words(
+                    N_(
+                        "Your evidence in this dispute is limited to %(allowed)s items, and you have added "
+                        "%(added)s. Removed items count too (the mediator still sees them), so removing one "
+                        "does not make room."
+                    ),
+                    allowed=allowed,
+                    added=added,
+                )
             }
         )
 
@@ -195,7 +204,13 @@ def store_uploads(
         sha256, size = _sha256_and_size(upload.stream, limit, name)
         earlier = _earlier_copy(dispute, sha256)
         if any(c[2] == sha256 for c in checked) or (earlier is not None and earlier.party is party):
-            raise FormInvalid({"evidence": f"{name} is already in your evidence (the very same file)."})
+            raise FormInvalid(
+                {
+                    "evidence": Words(
+                        N_("%(name)s is already in your evidence (the very same file)."), name=name
+                    )
+                }
+            )
         checked.append((upload, sniffed, sha256, size, limit, earlier))
     items: list[EvidenceItem] = []
     for upload, sniffed, sha256, size, _limit, earlier in checked:
@@ -238,8 +253,18 @@ def _put_original(item: EvidenceItem, stream: IO[bytes], limit: int) -> None:
             item.storage_key, stream, content_type=item.content_type, max_bytes=limit
         )
     except TooLarge:
-        raise FormInvalid({"evidence": f"{item.original_name} is larger than {megabytes(limit)}."}) from None
+        raise FormInvalid(
+            {
+                "evidence": Words(
+                    N_("%(name)s is larger than %(size)s."), name=item.original_name, size=megabytes(limit)
+                )
+            }
+        ) from None
     if stored.sha256 != item.sha256:  # the stream changed under us: never record a wrong hash
         raise FormInvalid(
-            {"evidence": f"{item.original_name} changed while it was being stored; send it again."}
+            {
+                "evidence": Words(
+                    N_("%(name)s changed while it was being stored; send it again."), name=item.original_name
+                )
+            }
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -44,7 +45,7 @@ def create(dispute_id: int) -> Response:
     """Queue a download of the case; its job builds the ZIP while the page shows how far it got."""
     request_export(current_user, dispute_id, clock.now())
     if not htmx.wants_partial():
-        flash("The download is being prepared. It appears below when it is ready.", "success")
+        flash(_("The download is being prepared. It appears below when it is ready."), "success")
         return redirect(url_for("exports.index", dispute_id=dispute_id), code=303)
     return htmx.vary(make_response(_list(dispute_id)))
 

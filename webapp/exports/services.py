@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, select
 
+from dispute_engine.transitions import THE_ACTOR
+from dispute_engine.words import N_, Words
 from webapp.core.clock import clock_now
 from webapp.core.duties import every_minute
 from webapp.core.extensions import db
@@ -29,7 +31,7 @@ SHOWN = 5  # a person's latest exports of one dispute on its download page
 class ExportNotFound(NotFound):
     """No such download, or not this person's."""
 
-    explanation = "There is no such download of a case, or it is not yours."
+    explanation: str = Words(N_("There is no such download of a case, or it is not yours."))
 
 
 def request_export(user: User, dispute_id: int, now: datetime) -> CaseExport:
@@ -57,7 +59,7 @@ def request_export(user: User, dispute_id: int, now: datetime) -> CaseExport:
         db.session.add(export)
         db.session.flush()
         enqueue_after_commit(BUILD_JOB, [export.id])
-        said = f"The {ctx.actor.value} downloaded the case as a ZIP."
+        said = Words(N_("%(who)s downloaded the case as a ZIP."), who=THE_ACTOR[ctx.actor])
         return Done(
             "case_exported", said, data={"export": export.uuid}, result=export, quiet=True, notify=False
         )

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Connection, ForeignKey, Index, String, Table, Text, event
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from dispute_engine import Actor
+from dispute_engine.words import Words, from_json
 from webapp.core.db import UTCDateTime, string_enum
 from webapp.core.extensions import Model
 
@@ -32,7 +34,9 @@ class Event(Model):
     actor_role: Mapped[Actor] = mapped_column(string_enum(Actor))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(40))
-    summary: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)  # in English, sealed in the chain
+    # The summary as a msgid and values (dispute_engine.words.to_json), to say it in the reader's language.
+    summary_words: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     rule: Mapped[str | None] = mapped_column(String(8))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     sequence: Mapped[int]
@@ -77,6 +81,25 @@ APPEND_ONLY = (Event, OrderEvent)
 
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete a history event."""
+
+
+@event.listens_for(Event, "load")
+@event.listens_for(Event, "refresh")
+def _summary_as_words(target: Event, *args: object) -> None:
+    """Read the summary back as Words, so pages say it in the reader's language.
+
+    Only when the Words say exactly the sealed English: the chain vouches for what is shown.
+    """
+    kept = target.__dict__.get("summary_words")
+    summary = target.__dict__.get("summary")
+    if not kept or summary is None or isinstance(summary, Words):
+        return
+    try:
+        said = from_json(kept)
+    except (KeyError, TypeError, ValueError):
+        return
+    if said == summary:
+        set_committed_value(target, "summary", said)
 
 
 def _refuse_update(mapper: object, connection: object, target: object) -> None:

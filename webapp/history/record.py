@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from dispute_engine import Actor
+from dispute_engine.words import Words, to_json
 from webapp.core.extensions import db
 from webapp.history.chain import GENESIS, seal
 from webapp.history.models import Event, Notification
@@ -52,7 +53,8 @@ def record(
         "data": data or {},
         "prev_hash": prev_hash,
     }
-    event = Event(**{**fields, "actor_role": actor}, hash=seal(**fields))
+    kept = to_json(summary) if isinstance(summary, Words) else None
+    event = Event(**{**fields, "actor_role": actor}, summary_words=kept, hash=seal(**fields))
     db.session.add(event)
     db.session.flush()
     acting = user.id if user else None

@@ -9,9 +9,10 @@ from dispute_engine import (
     Actor,
     FormInvalid,
     add_days,
-    format_money,
     validate_decision_solutions,
 )
+from dispute_engine.transitions import THE_ACTOR
+from dispute_engine.words import N_, Amount, Moment, Words
 from webapp.accounts.models import User
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
@@ -35,7 +36,9 @@ def _comment(raw: str | None) -> str:
     """A comment as written, refused in words past TEXT_MAX characters (never cut short silently)."""
     text = (raw or "").strip()
     if len(text) > TEXT_MAX:
-        raise FormInvalid({"comment": f"Keep the comment under {TEXT_MAX} characters."})
+        raise FormInvalid(
+            {"comment": Words(N_("Keep the comment under %(limit)s characters."), limit=TEXT_MAX)}
+        )
     return text
 
 
@@ -47,7 +50,7 @@ def _mediator_acts(ctx: ActionContext) -> None:
 def take_case(ctx: ActionContext) -> Done:
     """The mediator takes a free case from the queue: from now on only they act on it."""
     ctx.dispute.mediator_id = ctx.person.id
-    return Done("case_taken", "A mediator took the case.", data={"mediator_id": ctx.person.id})
+    return Done("case_taken", Words(N_("A mediator took the case.")), data={"mediator_id": ctx.person.id})
 
 
 def reassign_case(ctx: ActionContext, mediator_id: str) -> Done:
@@ -55,14 +58,14 @@ def reassign_case(ctx: ActionContext, mediator_id: str) -> Done:
     chosen = _number(mediator_id)
     mediator = db.session.get(User, chosen) if chosen is not None else None
     if mediator is None or not mediator.is_mediator:
-        raise FormInvalid({"mediator": "Choose a mediator to hand the case to."})
+        raise FormInvalid({"mediator": N_("Choose a mediator to hand the case to.")})
     previous = ctx.dispute.mediator_id
     if mediator.id == previous:
-        raise FormInvalid({"mediator": f"{mediator.name} already holds this case."})
+        raise FormInvalid({"mediator": Words(N_("%(name)s already holds this case."), name=mediator.name)})
     ctx.dispute.mediator_id = mediator.id
     return Done(
         "case_reassigned",
-        "A lead mediator handed the case to another mediator.",
+        Words(N_("A lead mediator handed the case to another mediator.")),
         data={"from": previous, "to": mediator.id},
     )
 
@@ -71,19 +74,21 @@ def request_evidence(ctx: ActionContext, party: str, wanted: str, days: str | No
     """Ask one party for specific evidence by a deadline, 3 days unless the mediator says otherwise (M2)."""
     errors = {}
     if party not in (Actor.BUYER, Actor.SELLER):
-        errors["party"] = "Choose the buyer or the seller."
+        errors["party"] = N_("Choose the buyer or the seller.")
     text = (wanted or "").strip()
     if not text:
-        errors["wanted"] = "Say what evidence you need."
+        errors["wanted"] = N_("Say what evidence you need.")
     elif len(text) > TEXT_MAX:
-        errors["wanted"] = f"That request is too long: say it in at most {TEXT_MAX} characters."
+        errors["wanted"] = Words(
+            N_("That request is too long: say it in at most %(limit)s characters."), limit=TEXT_MAX
+        )
     default_days = policy_named(ctx.dispute.policy).evidence_request_days
     try:
         due_days = int(days) if days not in (None, "") else default_days
         if not 1 <= due_days <= MAX_REQUEST_DAYS:
             raise ValueError
     except ValueError:
-        errors["days"] = f"Give between 1 and {MAX_REQUEST_DAYS} days."
+        errors["days"] = Words(N_("Give between 1 and %(most)s days."), most=MAX_REQUEST_DAYS)
         due_days = default_days
     if errors:
         raise FormInvalid(errors)
@@ -98,7 +103,13 @@ def request_evidence(ctx: ActionContext, party: str, wanted: str, days: str | No
     )
     db.session.add(request)
     _mediator_acts(ctx)
-    summary = f"The mediator asked the {party} for evidence by {request.due_at:%d %B %Y, %H:%M} UTC: {text}"
+    summary = Words(
+        N_("The mediator asked the buyer for evidence by %(when)s UTC: %(wanted)s")
+        if Actor(party) is Actor.BUYER
+        else N_("The mediator asked the seller for evidence by %(when)s UTC: %(wanted)s"),
+        when=Moment(request.due_at),
+        wanted=text,
+    )
     return Done("evidence_requested", summary, result=request)
 
 
@@ -106,9 +117,11 @@ def respond_evidence(ctx: ActionContext, comment: str, files: Attachments) -> Do
     """The party answers the mediator's open requests with files and a comment ("Respond now", M2)."""
     text = (comment or "").strip()
     if not len(files) and not text:
-        raise FormInvalid({"comment": "Add the evidence asked for, or a comment."})
+        raise FormInvalid({"comment": N_("Add the evidence asked for, or a comment.")})
     if len(text) > TEXT_MAX:
-        raise FormInvalid({"comment": f"Keep the comment under {TEXT_MAX} characters."})
+        raise FormInvalid(
+            {"comment": Words(N_("Keep the comment under %(limit)s characters."), limit=TEXT_MAX)}
+        )
     files.check()
     requests = [r for r in open_requests(ctx.dispute) if r.party is ctx.actor]
     hashes = files.store(ctx, request_id=requests[0].id)
@@ -116,9 +129,20 @@ def respond_evidence(ctx: ActionContext, comment: str, files: Attachments) -> Do
         request.status = RequestStatus.ANSWERED
         request.responded_at = ctx.now
         request.response_comment = text
-    files_said = {0: "no file", 1: "1 file"}.get(len(hashes), f"{len(hashes)} files")
-    summary = f"The {ctx.actor.value} responded to the mediator with {files_said}"
-    summary += f': "{text}"' if text else "."
+    files_said = {0: Words(N_("no file")), 1: Words(N_("1 file"))}.get(
+        len(hashes), Words(N_("%(count)s files"), count=len(hashes))
+    )
+    who = THE_ACTOR[ctx.actor]
+    summary = (
+        Words(
+            N_('%(who)s responded to the mediator with %(files)s: "%(comment)s"'),
+            who=who,
+            files=files_said,
+            comment=text,
+        )
+        if text
+        else Words(N_("%(who)s responded to the mediator with %(files)s."), who=who, files=files_said)
+    )
     return Done("evidence_provided", summary, data={"comment": text, "evidence": hashes})
 
 
@@ -157,8 +181,15 @@ def propose_decision(
     )
     db.session.add(decision)
     _mediator_acts(ctx)
-    offered = "; or ".join(describe_terms(f.terms, order.currency) for f in forms)
-    summary = f"The mediator proposed: {offered}. Answers are due by {decision.answers_due_at:%d %B %Y} UTC."
+    said = [describe_terms(f.terms, order.currency) for f in forms]
+    offered = (
+        said[0] if len(said) == 1 else Words(N_("%(first)s; or %(second)s"), first=said[0], second=said[1])
+    )
+    summary = Words(
+        N_("The mediator proposed: %(offered)s. Answers are due by %(day)s UTC."),
+        offered=offered,
+        day=Moment(decision.answers_due_at, with_time=False),
+    )
     return Done("decision_proposed", summary, result=decision)
 
 
@@ -175,7 +206,7 @@ def answer_decision(ctx: ActionContext, solution: str, comment: str, files: Atta
     assert decision is not None  # the engine's guard
     picked = _number(solution)
     if picked is None or not REJECTED <= picked <= len(decision.solutions):
-        raise FormInvalid({"solution": "Accept one of the solutions, or reject them."})
+        raise FormInvalid({"solution": N_("Accept one of the solutions, or reject them.")})
     text = _comment(comment)
     files.check()
     files.store(ctx)
@@ -191,14 +222,18 @@ def answer_decision(ctx: ActionContext, solution: str, comment: str, files: Atta
             picked,
             ctx.now,
         )
-    said = f"accepted solution {picked}" if picked else "rejected the proposed solutions"
+    said = (
+        Words(N_("%(who)s accepted solution %(number)s."), who=THE_ACTOR[ctx.actor], number=picked)
+        if picked
+        else Words(N_("%(who)s rejected the proposed solutions."), who=THE_ACTOR[ctx.actor])
+    )
     return Done(
         "decision_answered",
-        f"The {ctx.actor.value} {said}.",
+        said,
         rule="M4" if picked else "M6",
         data={"comment": text},
         solution=picked,
-        closing_summary="Both parties accepted the same solution.",
+        closing_summary=Words(N_("Both parties accepted the same solution.")),
         outcome_comment=decision.comment,
     )
 
@@ -209,16 +244,20 @@ def final_decision(ctx: ActionContext, solution: str, comment: str, evidence: li
     assert decision is not None  # the engine's guard
     position = _number(solution) or 0
     if not 1 <= position <= len(decision.solutions):
-        raise FormInvalid({"solution": "Choose one of the solutions you offered."})
+        raise FormInvalid({"solution": N_("Choose one of the solutions you offered.")})
     text = _comment(comment)
     chosen = decision.solutions[position - 1]
     decision.status, decision.chosen_solution, decision.decided_at = DecisionStatus.FINAL, position, ctx.now
     decision.evidence_hashes = evidence
     _mediator_acts(ctx)
-    amount = format_money(chosen.amount, ctx.dispute.currency)
+    amount = Amount(chosen.amount, ctx.dispute.currency)
     return Done(
         "closed",
-        f"The mediator's final decision: solution {chosen.position}, {amount}.",
+        Words(
+            N_("The mediator's final decision: solution %(number)s, %(amount)s."),
+            number=chosen.position,
+            amount=amount,
+        ),
         solution=position,
         outcome_comment=text or decision.comment,
     )

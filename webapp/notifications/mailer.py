@@ -1,13 +1,14 @@
 """Emails for notifications: what one says (compose) and how it leaves (SMTP through smtplib).
 
-No Flask and no database here: callers pass the facts and the settings.
+No Flask and no database here: callers pass the facts, the settings and, for another language
+than English, `say` (gettext in the recipient's locale).
 """
 
 from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -16,7 +17,15 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from types import TracebackType
 from typing import Any
 
+from dispute_engine.words import N_
+
 SUBJECT_LENGTH = 120
+Say = Callable[..., str]
+
+
+def in_english(msgid: str, **params: Any) -> str:
+    """The sentence as written (what `say` is when nobody translates)."""
+    return msgid % params if params else msgid
 
 
 @dataclass(frozen=True)
@@ -74,10 +83,20 @@ def dispute_url(public_url: str, dispute_id: int) -> str:
     return f"{public_url.rstrip('/')}/disputes/{dispute_id}"
 
 
-def evidence_lines(data: Mapping[str, Any]) -> list[str]:
+PARTY_FILES = {"buyer": N_("the buyer's"), "seller": N_("the seller's")}
+KINDS = {"photo": N_("photo"), "video": N_("video"), "text": N_("message")}
+
+
+def evidence_lines(data: Mapping[str, Any], say: Say = in_english) -> list[str]:
     """The evidence a decision was taken on, one line per file with its SHA-256 (an event's data)."""
     return [
-        f"- {e['name']} ({e['kind']}, the {e['party']}'s), SHA-256 {e['sha256']}"
+        say(
+            N_("- %(name)s (%(kind)s, %(whose)s), SHA-256 %(sha256)s"),
+            name=e["name"],
+            kind=say(KINDS[e["kind"]]) if e["kind"] in KINDS else e["kind"],
+            whose=say(PARTY_FILES[e["party"]]) if e["party"] in PARTY_FILES else f"the {e['party']}'s",
+            sha256=e["sha256"],
+        )
         for e in data.get("decision_evidence") or []
         if isinstance(e, Mapping)
     ]
@@ -94,18 +113,25 @@ def compose(
     public_url: str,
     details: list[str] | None = None,
     order_id: int | None = None,
+    say: Say = in_english,
 ) -> Email:
     """The email telling `name` what happened in a dispute (and on which evidence), with a link to it;
     without a dispute, what happened to an order (O13), with a link to the orders page."""
-    evidence = "The decision was taken on this evidence:\n" + "\n".join(details) + "\n\n" if details else ""
+    evidence = (
+        say(N_("The decision was taken on this evidence:")) + "\n" + "\n".join(details) + "\n\n"
+        if details
+        else ""
+    )
     if dispute_id is None:
-        where, link = "Your order", f"{public_url.rstrip('/')}/orders#order-{order_id}"
-        why = "You receive this email because you bought or sold this order.\n"
+        where = say(N_("Your order (%(item)s)"), item=item_title)
+        link = f"{public_url.rstrip('/')}/orders#order-{order_id}"
+        why = say(N_("You receive this email because you bought or sold this order."))
     else:
-        where, link = f"Dispute #{dispute_id}", dispute_url(public_url, dispute_id)
-        why = "You receive this email because you take part in this dispute.\n"
-    body = f"Hello {name},\n\n{summary}\n\n{evidence}{where} ({item_title}):\n{link}\n\n{why}"
-    subject = one_line(f"{where} ({item_title}): {summary}")
+        where = say(N_("Dispute #%(number)s (%(item)s)"), number=dispute_id, item=item_title)
+        link = dispute_url(public_url, dispute_id)
+        why = say(N_("You receive this email because you take part in this dispute."))
+    body = say(N_("Hello %(name)s,"), name=name) + f"\n\n{summary}\n\n{evidence}{where}:\n{link}\n\n{why}\n"
+    subject = one_line(f"{where}: {summary}")
     return Email(to_name=name, to_address=address, subject=subject, body=body, at=at)
 
 

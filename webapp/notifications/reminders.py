@@ -12,15 +12,20 @@ from datetime import datetime
 from typing import Any
 
 import click
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dispute_engine import Actor, DisputeFacts
 from dispute_engine.reminders import PersonDeadline, person_deadlines, reminder_slots
+from dispute_engine.words import N_, Moment, Words
+from webapp.accounts.models import User
 from webapp.core.clock import clock_now
 from webapp.core.duties import every_minute
 from webapp.core.extensions import db
+from webapp.core.i18n import DEFAULT_LANGUAGE
 from webapp.core.wording import time_left
+from webapp.core.words import say
 from webapp.disputes.events import DisputeChanged, subscribe
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.models import Dispute
@@ -30,14 +35,14 @@ from webapp.notifications.models import DeadlineReminder
 
 BATCH = 200
 _CONSEQUENCES = {
-    ("seller_response", Actor.SELLER): "Without an answer, the dispute closes in the buyer's favour.",
-    ("buyer_evidence", Actor.BUYER): "Without it, the dispute closes in the seller's favour.",
-    ("seller_evidence", Actor.SELLER): "Without it, the dispute closes in the buyer's favour.",
-    ("decision_answers", Actor.BUYER): "Without an answer, the dispute closes in the seller's favour.",
-    ("decision_answers", Actor.SELLER): "Without an answer, the dispute closes in the buyer's favour.",
-    ("return_shipment", Actor.BUYER): "Otherwise the return lapses and no refund is due.",
-    ("return_confirmation", Actor.SELLER): "Otherwise the item counts as received and the refund is due.",
-    ("refund_payment", Actor.SELLER): "After that the buyer may complain about the unpaid refund.",
+    ("seller_response", Actor.SELLER): N_("Without an answer, the dispute closes in the buyer's favour."),
+    ("buyer_evidence", Actor.BUYER): N_("Without it, the dispute closes in the seller's favour."),
+    ("seller_evidence", Actor.SELLER): N_("Without it, the dispute closes in the buyer's favour."),
+    ("decision_answers", Actor.BUYER): N_("Without an answer, the dispute closes in the seller's favour."),
+    ("decision_answers", Actor.SELLER): N_("Without an answer, the dispute closes in the buyer's favour."),
+    ("return_shipment", Actor.BUYER): N_("Otherwise the return lapses and no refund is due."),
+    ("return_confirmation", Actor.SELLER): N_("Otherwise the item counts as received and the refund is due."),
+    ("refund_payment", Actor.SELLER): N_("After that the buyer may complain about the unpaid refund."),
 }
 
 
@@ -101,18 +106,25 @@ def _plan_after_change(event: DisputeChanged) -> None:
 
 
 def reminder_text(dispute: Dispute, deadline: PersonDeadline, now: datetime) -> str:
-    """What the reminder says: the dispute, what must be done, by when and what follows if not."""
-    when = f"{deadline.at:%d %B %Y, %H:%M} UTC"
+    """What the reminder says, in the current language: the dispute, what must be done, by when and
+    what follows if not."""
     consequence = _CONSEQUENCES.get((deadline.kind, deadline.party), "")
-    return " ".join(
-        part
-        for part in (
-            f"Reminder for dispute #{dispute.id} ({dispute.order.item_title}): {deadline.task} "
-            f"by {when} ({time_left(deadline.at - now)}).",
-            consequence,
-        )
-        if part
+    said = Words(
+        N_("Reminder for dispute #%(number)s (%(item)s): %(task)s by %(when)s UTC (%(left)s)."),
+        number=dispute.id,
+        item=dispute.order.item_title,
+        task=deadline.task,
+        when=Moment(deadline.at),
+        left=time_left(deadline.at - now),
     )
+    return " ".join(part for part in (say(said), gettext(consequence) if consequence else "") if part)
+
+
+def _in_language_of(user_id: int, dispute: Dispute, deadline: PersonDeadline, now: datetime) -> str:
+    """The reminder in its recipient's language: it is kept as written, and emailed as it is."""
+    locale = db.session.scalar(select(User.locale).where(User.id == user_id))
+    with force_locale(locale or DEFAULT_LANGUAGE):
+        return reminder_text(dispute, deadline, now)
 
 
 def _send_or_drop(reminder: DeadlineReminder, dispute: Dispute, now: datetime) -> bool:
@@ -128,7 +140,7 @@ def _send_or_drop(reminder: DeadlineReminder, dispute: Dispute, now: datetime) -
     notification = Notification(
         user_id=reminder.user_id,
         dispute_id=dispute.id,
-        note=reminder_text(dispute, standing, now),
+        note=_in_language_of(reminder.user_id, dispute, standing, now),
         created_at=now,
     )
     db.session.add(notification)

@@ -15,9 +15,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from dispute_engine.words import N_, Words
 from webapp.core import clock, htmx
 from webapp.core.input_checks import whole_number
 from webapp.notifications import services
@@ -44,7 +47,7 @@ def _outbox_enabled() -> bool:
 
 
 def _not_found() -> NoReturn:
-    abort(404, description="There is no such notification, or it is not yours to see.")
+    abort(404, description=Words(N_("There is no such notification, or it is not yours to see.")))
 
 
 def _back() -> str:
@@ -102,7 +105,7 @@ def mark_read(notification_id: int) -> Response:
     except services.NotificationNotFound:
         _not_found()
     if not htmx.wants_partial():
-        flash("Notification marked as read.", "success")
+        flash(_("Notification marked as read."), "success")
         return redirect(_back(), code=303)
     return _with_bell(
         render_template("notifications/_item.html", item=item, page_number=_page_number(request.form))
@@ -116,7 +119,10 @@ def mark_all_read() -> Response:
     up_to = whole_number(request.form.get("up_to"))  # None (all) past any id there can be
     count = services.mark_all_read(current_user.id, clock.now(), up_to)
     if not htmx.wants_partial():
-        flash(f"{count} notification(s) marked as read.", "success")
+        said = ngettext(
+            "%(num)s notification marked as read.", "%(num)s notifications marked as read.", count
+        )
+        flash(said, "success")
         return redirect(_back(), code=303)
     context = _list_context(_page_number(request.form))
     return _with_bell(render_template("notifications/_list.html", **context))

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import Select, func, select, update
 
 from webapp.accounts.models import User
 from webapp.core.extensions import db
+from webapp.core.i18n import DEFAULT_LANGUAGE
+from webapp.core.words import say_stored
 from webapp.disputes.models import Dispute
 from webapp.history.models import Notification
 from webapp.notifications.mailer import Email, compose, evidence_lines
@@ -146,19 +149,21 @@ def mark_all_read(
 
 
 def email_for(user: User, found: Item, public_url: str) -> Email:
-    """The email that tells `user` about one notification."""
+    """The email that tells `user` about one notification, in the recipient's language (not the reader's)."""
     notification = found.notification
-    return compose(
-        name=user.name,
-        address=user.email,
-        dispute_id=notification.dispute_id,
-        order_id=notification.order_id,
-        item_title=found.item_title,
-        summary=notification.summary,
-        at=notification.created_at,
-        public_url=public_url,
-        details=evidence_lines(notification.event_data),
-    )
+    with force_locale(user.locale or DEFAULT_LANGUAGE):
+        return compose(
+            name=user.name,
+            address=user.email,
+            dispute_id=notification.dispute_id,
+            order_id=notification.order_id,
+            item_title=found.item_title,
+            summary=say_stored(notification.summary),
+            at=notification.created_at,
+            public_url=public_url,
+            details=evidence_lines(notification.event_data, gettext),
+            say=gettext,
+        )
 
 
 def outbox(user: User, public_url: str, number: int = 1) -> tuple[list[Email], bool]:

@@ -11,7 +11,8 @@ from typing import ParamSpec, TypeVar
 from flask import abort, request
 from werkzeug.datastructures import MultiDict
 
-from dispute_engine import Action, Resolution, format_money
+from dispute_engine import Action, Resolution
+from dispute_engine.words import N_, Amount, Words
 from webapp.core.input_checks import whole_number
 from webapp.core.rate_limits import per_person
 from webapp.core.uploads import Upload
@@ -69,61 +70,65 @@ SPECS = (
         "reject-request",
         Action.REJECT_REQUEST,
         lambda c, f, u: negotiation.reject_request(c, f),
-        "You rejected the request.",
+        Words(N_("You rejected the request.")),
     ),
     ActionSpec(
         "accept",
         Action.ACCEPT_PROPOSAL,
         lambda c, f, u: negotiation.accept_proposal(c, number(f, "proposal_id")),
-        "You accepted the proposal: the dispute is closed.",
-        confirm="Accepting is final: the dispute closes on these terms.",
+        Words(N_("You accepted the proposal: the dispute is closed.")),
+        confirm=Words(N_("Accepting is final: the dispute closes on these terms.")),
     ),
     ActionSpec(
         "reject",
         Action.REJECT_PROPOSAL,
         lambda c, f, u: negotiation.reject_proposal(c, number(f, "proposal_id")),
-        "You rejected the proposal.",
+        Words(N_("You rejected the proposal.")),
     ),
     ActionSpec(
         "add-solution",
         Action.ADD_PROPOSAL,
         lambda c, f, u: negotiation.add_proposal(c, f),
-        "Your solution was added.",
+        Words(N_("Your solution was added.")),
     ),
     ActionSpec(
         "change-proposal",
         Action.CHANGE_PROPOSAL,
         lambda c, f, u: negotiation.change_proposal(c, number(f, "proposal_id"), f),
-        "Your proposal was changed.",
+        Words(N_("Your proposal was changed.")),
     ),
     ActionSpec(
         "message",
         Action.SEND_MESSAGE,
         lambda c, f, u: negotiation.send_message(c, f.get("body", "")),
-        "Message sent.",
+        Words(N_("Message sent.")),
         refuse_stale=False,
     ),
     ActionSpec(
         "change",
         Action.CHANGE_DISPUTE,
         lambda c, f, u: lifecycle.change_dispute(c, f),
-        "The dispute was changed.",
+        Words(N_("The dispute was changed.")),
     ),
     ActionSpec(
         "escalate",
         Action.ESCALATE,
         lambda c, f, u: lifecycle.escalate_by_hand(c),
-        "The dispute went to the platform.",
-        confirm="Escalating hands the dispute to the platform; you can no longer change it.",
+        Words(N_("The dispute went to the platform.")),
+        confirm=Words(N_("Escalating hands the dispute to the platform; you can no longer change it.")),
         part="dispute-actions",
     ),
     ActionSpec(
         "cancel",
         Action.CANCEL,
         lambda c, f, u: lifecycle.cancel(c),
-        "The dispute was cancelled.",
-        confirm="Cancelling closes the dispute without a refund; after escalation the money goes "
-        "to the seller.",
+        Words(N_("The dispute was cancelled.")),
+        confirm=Words(
+            N_(
+                "Cancelling closes the dispute without a refund; "
+                "after escalation the money goes to the seller."
+            )
+        ),
         part="dispute-actions",
     ),
     ActionSpec("reopen", Action.REOPEN, lambda c, f, u: lifecycle.reopen(c), "The dispute was reopened."),
@@ -131,21 +136,23 @@ SPECS = (
         "appeal",
         Action.APPEAL,
         lambda c, f, u: lifecycle.appeal(c, f.get("appeal_reason", ""), f.get("appeal_description", "")),
-        "Your complaint was submitted: a mediator will review the dispute again.",
-        confirm="Submitting a complaint sends the dispute back to a mediator. You can do it once per order.",
+        Words(N_("Your complaint was submitted: a mediator will review the dispute again.")),
+        confirm=Words(
+            N_("Submitting a complaint sends the dispute back to a mediator. You can do it once per order.")
+        ),
         part="outcome",
     ),
     ActionSpec(
         "request-evidence",
         Action.REQUEST_EVIDENCE,
         lambda c, f, u: mediation.request_evidence(c, f.get("party", ""), f.get("wanted", ""), f.get("days")),
-        "Evidence requested.",
+        Words(N_("Evidence requested.")),
     ),
     ActionSpec(
         "respond",
         Action.RESPOND_EVIDENCE,
         lambda c, f, u: mediation.respond_evidence(c, f.get("comment", ""), UploadedFiles(u)),
-        "Your response was sent to the mediator.",
+        Words(N_("Your response was sent to the mediator.")),
     ),
     ActionSpec(
         "propose-decision",
@@ -153,7 +160,7 @@ SPECS = (
         lambda c, f, u: mediation.propose_decision(
             c, _decision_solutions(f), f.get("comment", ""), fingerprint(c.dispute.id)
         ),
-        "Decision proposed to both parties.",
+        Words(N_("Decision proposed to both parties.")),
     ),
     ActionSpec(
         "accept-solution",
@@ -161,15 +168,17 @@ SPECS = (
         lambda c, f, u: mediation.answer_decision(
             c, f.get("solution", ""), f.get("comment", ""), UploadedFiles(u)
         ),
-        "You accepted the solution.",
-        confirm="Accepting is final: if the other party accepts the same solution, the dispute closes on it.",
+        Words(N_("You accepted the solution.")),
+        confirm=Words(
+            N_("Accepting is final: if the other party accepts the same solution, the dispute closes on it.")
+        ),
         part="mediation",
     ),
     ActionSpec(
         "reject-solutions",
         Action.ANSWER_DECISION,
         lambda c, f, u: mediation.answer_decision(c, "0", f.get("comment", ""), UploadedFiles(u)),
-        "You rejected the proposed solutions; the mediator will reconsider.",
+        Words(N_("You rejected the proposed solutions; the mediator will reconsider.")),
     ),
     ActionSpec(
         "final-decision",
@@ -177,15 +186,15 @@ SPECS = (
         lambda c, f, u: mediation.final_decision(
             c, f.get("solution", ""), f.get("comment", ""), fingerprint(c.dispute.id)
         ),
-        "Final decision made: the dispute is closed.",
-        confirm="The final decision closes the dispute.",
+        Words(N_("Final decision made: the dispute is closed.")),
+        confirm=Words(N_("The final decision closes the dispute.")),
         part="mediation",
     ),
     ActionSpec(
         "take-case",
         Action.TAKE_CASE,
         lambda c, f, u: mediation.take_case(c),
-        "You took the case: you are the mediator who acts on it now.",
+        Words(N_("You took the case: you are the mediator who acts on it now.")),
         part="mediation",
         refuse_stale=False,  # whether the case is still free is what counts, checked under the lock
     ),
@@ -193,32 +202,32 @@ SPECS = (
         "reassign-case",
         Action.REASSIGN_CASE,
         lambda c, f, u: mediation.reassign_case(c, f.get("mediator", "")),
-        "The case was handed over.",
+        Words(N_("The case was handed over.")),
         part="mediation",
     ),
     ActionSpec(
         "ship-return",
         Action.SHIP_RETURN,
         lambda c, f, u: settlement.ship_return(c, f.get("tracking_number", "")),
-        "Return tracking number saved.",
+        Words(N_("Return tracking number saved.")),
     ),
     ActionSpec(
         "confirm-return",
         Action.CONFIRM_RETURN,
         lambda c, f, u: settlement.confirm_return(c),
-        "Return confirmed: the refund is now due.",
+        Words(N_("Return confirmed: the refund is now due.")),
     ),
     ActionSpec(
         "mark-refunded",
         Action.MARK_REFUNDED,
         lambda c, f, u: settlement.mark_refunded(c),
-        "Refund marked as paid.",
+        Words(N_("Refund marked as paid.")),
     ),
     ActionSpec(
         "pin",
         Action.PIN_MESSAGE,
         lambda c, f, u: locker.pin_message(c, number(f, "message_id")),
-        "The message was pinned to your evidence.",
+        Words(N_("The message was pinned to your evidence.")),
         refuse_stale=False,
         part="thread",
     ),
@@ -248,18 +257,38 @@ def consequence(spec: ActionSpec, ctx: ActionContext, form: Form) -> str:
     if spec.name == "accept":
         proposal = next((p for p in ctx.dispute.proposals if str(p.id) == form.get("proposal_id")), None)
         if proposal is not None:
-            amount = format_money(proposal.amount, currency)
+            amount = Amount(proposal.amount, currency)
             if proposal.resolution is Resolution.RETURN_AND_REFUND:
-                goes_back = "the dispute closes, the item goes back"
-                return f"Accepting is final: {goes_back} and {amount} will be refunded."
-            return f"Accepting is final: the dispute closes and {amount} will be refunded."
+                return Words(
+                    N_(
+                        "Accepting is final: the dispute closes, the item goes back "
+                        "and %(amount)s will be refunded."
+                    ),
+                    amount=amount,
+                )
+            return Words(
+                N_("Accepting is final: the dispute closes and %(amount)s will be refunded."), amount=amount
+            )
     if spec.name in ("accept-solution", "final-decision"):
         decision = current_decision(ctx.dispute)
         solutions = decision.solutions if decision else []
         solution = next((o for o in solutions if str(o.position) == form.get("solution")), None)
         if solution is not None:
-            terms = f"{solution.resolution.label}, {format_money(solution.amount, currency)}"
+            terms = Words(
+                "%(kind)s, %(amount)s",
+                kind=solution.resolution.label,
+                amount=Amount(solution.amount, currency),
+            )
             if spec.name == "final-decision":
-                return f"The final decision closes the dispute on solution {solution.position}: {terms}."
-            return f"{spec.confirm} Solution {solution.position}: {terms}."
+                return Words(
+                    N_("The final decision closes the dispute on solution %(number)s: %(terms)s."),
+                    number=solution.position,
+                    terms=terms,
+                )
+            return Words(
+                N_("%(confirm)s Solution %(number)s: %(terms)s."),
+                confirm=spec.confirm,
+                number=solution.position,
+                terms=terms,
+            )
     return spec.confirm

@@ -8,9 +8,11 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from dispute_engine import NotPermitted
+from dispute_engine.words import N_, Words
 from webapp.core import clock, htmx
 from webapp.core.input_checks import whole_number
 from webapp.core.uploads import uploads_from_request
+from webapp.core.words import say
 from webapp.disputes.pipeline import DisputeNotFound, perform, viewable_dispute
 from webapp.disputes.stamp import Seen, page_stamp
 from webapp.disputes.steps import ActionContext, Done
@@ -38,7 +40,10 @@ def version_from(form: Form) -> int | None:
         return None
     version = whole_number(raw)
     if version is None:
-        abort(400, description="The form's version of the dispute is not one we made. Reload the page.")
+        abort(
+            400,
+            description=Words(N_("The form's version of the dispute is not one we made. Reload the page.")),
+        )
     return version
 
 
@@ -109,7 +114,10 @@ def _cursor() -> int:
     """The `before` cursor of an "earlier" link: a message id or event sequence (400 if not one)."""
     before = whole_number(request.args.get("before"))
     if not before:
-        abort(400, description="Which earlier page? The link's `before` must be a positive whole number.")
+        abort(
+            400,
+            description=Words(N_("Which earlier page? The link's `before` must be a positive whole number.")),
+        )
     return before
 
 
@@ -120,7 +128,7 @@ def earlier_messages(dispute_id: int) -> Response:
     now = clock.now()
     dispute, actor = viewable_dispute(current_user, dispute_id, now)
     if not thread_visible(dispute, actor):
-        raise NotPermitted("N7", "Under this marketplace's rules the mediator does not read the thread.")
+        raise NotPermitted("N7", N_("Under this marketplace's rules the mediator does not read the thread."))
     context = earlier_context(dispute, actor, now, messages_before=_cursor())
     return htmx.render_partial_or_page(
         "disputes/_earlier_messages.html", "disputes/earlier.html", kind="messages", **context
@@ -157,7 +165,7 @@ def _take(dispute_id: int, spec: ActionSpec, form: Form) -> Response | str:
     except NeedsConfirmation as asked:
         return _confirmation(spec, asked, form)
     if not htmx.wants_partial():
-        flash(spec.done, "success")
+        flash(say(spec.done), "success")  # kept in the session: said now
         return redirect(url_for("disputes.show", dispute_id=dispute_id), code=303)
     dispute, actor = taken[0].dispute, taken[0].actor
     context = page_context(dispute, actor, now, shown_window())

@@ -6,6 +6,7 @@ from flask import Blueprint, send_file
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from dispute_engine.words import N_, Words
 from webapp.core import clock
 from webapp.core.refusals import NotFound
 from webapp.core.storage import storage
@@ -18,7 +19,7 @@ bp = Blueprint("listing", __name__)
 class PhotoNotFound(NotFound):
     """No such photo in the listing, or a dispute that is not this person's."""
 
-    explanation = "There is no such listing photo, or it is not yours to see."
+    explanation: str = Words(N_("There is no such listing photo, or it is not yours to see."))
 
 
 @bp.get("/disputes/<int:dispute_id>/listing/<int:position>")

@@ -24,6 +24,7 @@ from dispute_engine import (
     smallest_amount,
 )
 from dispute_engine.reasons import ReasonInfo
+from dispute_engine.words import N_, Moment, Words
 from webapp.core.policies import policy_named
 from webapp.disputes.opening import validate_opening_form
 from webapp.orders.models import Order
@@ -37,7 +38,7 @@ PARTIALS = {
 }
 # Where an error in the summary at the top links to: the field's first control.
 ANCHORS = {"received": "received-yes", "resolution": "resolution-refund_only"}
-GROUP_LABELS = {True: "Goods received", False: "Goods not received"}
+GROUP_LABELS: dict[bool, str] = {True: Words(N_("Goods received")), False: Words(N_("Goods not received"))}
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,13 @@ def reason_groups(
         options = []
         for info in reasons_for(received):
             waiting = info.reason is Reason.PROTECTION_EXPIRING_IN_TRANSIT and opens_at is not None
-            label = f"{info.label} (after {opens_at:%d %B %Y})" if waiting and opens_at else info.label
+            label = (
+                Words(
+                    N_("%(reason)s (after %(day)s)"), reason=info.label, day=Moment(opens_at, with_time=False)
+                )
+                if waiting and opens_at
+                else info.label
+            )
             options.append(ReasonOption(info.reason.value, label, disabled=waiting))
         groups.append((GROUP_LABELS[received], options))
     return groups

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
@@ -55,7 +56,7 @@ def orders_page(now: datetime, shown: Mapping[int, Panel] | None = None) -> str:
         try:
             check_opening(current_user, order, now)
         except RuleViolation as exc:
-            refusal = exc.message
+            refusal = exc.words
         rows.append(
             {
                 "order": order,
@@ -150,5 +151,5 @@ def create_dispute(order_id: int) -> Response:
         lost = 0 if htmx.is_htmx() else len(uploads)
         status = refusal_of(exc).status
         return _page(order, answers(request.form), exc.errors, status=status, files_lost=lost)
-    flash("Your dispute was opened. The seller has been told.", "success")
+    flash(_("Your dispute was opened. The seller has been told."), "success")
     return redirect(url_for("disputes.show", dispute_id=dispute.id), code=303)

@@ -16,8 +16,8 @@ from dispute_engine import (
     RuleViolation,
     Terms,
     add_days,
-    format_money,
 )
+from dispute_engine.words import N_, Amount, Words
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
 from webapp.disputes.events import RefundDue, publish
@@ -100,7 +100,7 @@ def _open_return(dispute: Dispute, status: ReturnStatus) -> ReturnShipment:
         select(ReturnShipment).where(ReturnShipment.dispute_id == dispute.id, ReturnShipment.status == status)
     )
     if shipment is None:
-        raise RuleViolation("F2", "There is no return in that stage.")
+        raise RuleViolation("F2", N_("There is no return in that stage."))
     return shipment
 
 
@@ -108,10 +108,14 @@ def ship_return(ctx: ActionContext, tracking_number: str) -> Done:
     """The buyer sent the item back with this tracking number (F2)."""
     tracking = tracking_number.strip()
     if not tracking:
-        raise FormInvalid({"tracking_number": "Enter the return parcel's tracking number."})
+        raise FormInvalid({"tracking_number": N_("Enter the return parcel's tracking number.")})
     if len(tracking) > TRACKING_MAX:
         raise FormInvalid(
-            {"tracking_number": f"That tracking number is too long: at most {TRACKING_MAX} characters."}
+            {
+                "tracking_number": Words(
+                    N_("That tracking number is too long: at most %(limit)s characters."), limit=TRACKING_MAX
+                )
+            }
         )
     shipment = _open_return(ctx.dispute, ReturnStatus.AWAITING_SHIPMENT)
     shipment.status = ReturnStatus.SHIPPED
@@ -120,7 +124,7 @@ def ship_return(ctx: ActionContext, tracking_number: str) -> Done:
     shipment.due_at = add_days(ctx.now, policy_named(ctx.dispute.policy).return_confirm_days)
     return Done(
         "return_shipped",
-        f"The buyer shipped the item back (tracking {tracking}).",
+        Words(N_("The buyer shipped the item back (tracking %(tracking)s)."), tracking=tracking),
         data={"tracking_number": tracking},
     )
 
@@ -131,14 +135,15 @@ def receive_return(dispute: Dispute, *, at: datetime) -> str:
     shipment.status = ReturnStatus.RECEIVED
     shipment.settled_at = at
     refund = create_refund(dispute, shipment.amount, at=at)
-    owed = format_money(refund.amount, dispute.currency) if refund else "nothing more"
-    return f"Refund due: {owed}."
+    if refund is None:
+        return Words(N_("Refund due: nothing more."))
+    return Words(N_("Refund due: %(amount)s."), amount=Amount(refund.amount, dispute.currency))
 
 
 def confirm_return(ctx: ActionContext) -> Done:
     """The seller confirms the item arrived (F2)."""
     owed = receive_return(ctx.dispute, at=ctx.now)
-    return Done("return_received", f"The seller confirmed the item arrived. {owed}")
+    return Done("return_received", Words(N_("The seller confirmed the item arrived. %(owed)s"), owed=owed))
 
 
 def lapse_return(dispute: Dispute, *, at: datetime) -> None:
@@ -154,10 +159,18 @@ def mark_refunded(ctx: ActionContext, payment_reference: str | None = None) -> D
         select(Refund).where(Refund.dispute_id == ctx.dispute.id, Refund.status == RefundStatus.PENDING)
     )
     if refund is None:
-        raise RuleViolation("F1", "There is no pending refund on this dispute.")
+        raise RuleViolation("F1", N_("There is no pending refund on this dispute."))
     refund.status = RefundStatus.REFUNDED
     refund.refunded_at = ctx.now
     refund.payment_reference = payment_reference
-    amount = format_money(refund.amount, refund.currency)
-    said = f" (payment {payment_reference})" if payment_reference else ""
-    return Done("refunded", f"Refund of {amount} marked as paid{said}.", result=refund)
+    amount = Amount(refund.amount, refund.currency)
+    said = (
+        Words(
+            N_("Refund of %(amount)s marked as paid (payment %(reference)s)."),
+            amount=amount,
+            reference=payment_reference,
+        )
+        if payment_reference
+        else Words(N_("Refund of %(amount)s marked as paid."), amount=amount)
+    )
+    return Done("refunded", said, result=refund)

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from dispute_engine import FormInvalid
+from dispute_engine.words import N_, Words
 from webapp.core.extensions import db
 from webapp.core.refusals import NotFound
 from webapp.webhooks.addresses import check_url
@@ -22,13 +23,13 @@ LOG_SIZE = 50
 class EndpointNotFound(NotFound):
     """No such webhook endpoint in this marketplace."""
 
-    explanation = "There is no such webhook endpoint in this marketplace."
+    explanation: str = Words(N_("There is no such webhook endpoint in this marketplace."))
 
 
 class DeliveryNotFound(NotFound):
     """No such webhook delivery in this marketplace."""
 
-    explanation = "There is no such webhook delivery in this marketplace."
+    explanation: str = Words(N_("There is no such webhook delivery in this marketplace."))
 
 
 def active_endpoints(marketplace_id: int) -> list[WebhookEndpoint]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -30,5 +31,5 @@ def index() -> str:
 def again(delivery_id: int) -> Response:
     """Send one delivery again from the start of its schedule."""
     send_again(delivery_of(current_user.marketplace_id, delivery_id), clock.now())
-    flash("The event will be sent again.", "success")
+    flash(_("The event will be sent again."), "success")
     return redirect(url_for("webhooks.index"), code=303)

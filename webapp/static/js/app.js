@@ -5,16 +5,30 @@
 
   // The server renders the seconds left by its own clock (which tests and demos can move),
   // so the countdown runs from that number, never from the browser's idea of "now".
-  // The same words as webapp/core/wording.py: "2 days 3 h 5 min left", "due now", "overdue by 4 h 10 min".
+  // The same words as webapp/core/wording.py: "2 days 3 h 5 min left", "due now", "overdue by 4 h 10 min",
+  // and its Russian from the catalogue when the page is in Russian (<html lang="ru">), plural forms and all.
+  var RUSSIAN = (document.documentElement.lang || "").slice(0, 2) === "ru";
+
+  function russianDays(n) {
+    var form = n % 10 === 1 && n % 100 !== 11 ? 0 : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? 1 : 2;
+    return n + [" день ", " дня ", " дней "][form];
+  }
+
   function duration(seconds) {
     var days = Math.floor(seconds / 86400);
     var hours = Math.floor((seconds % 86400) / 3600);
     var minutes = Math.floor((seconds % 3600) / 60);
+    if (RUSSIAN) return (days ? russianDays(days) : "") + hours + " ч " + minutes + " мин";
     var text = days ? days + (days === 1 ? " day " : " days ") : "";
     return text + hours + " h " + minutes + " min";
   }
 
   function formatLeft(seconds) {
+    if (RUSSIAN) {
+      if (seconds >= 60) return "осталось " + duration(seconds);
+      if (seconds > -60) return "срок наступил";
+      return "просрочено на " + duration(-seconds);
+    }
     if (seconds >= 60) return duration(seconds) + " left";
     if (seconds > -60) return "due now";
     return "overdue by " + duration(-seconds);
