@@ -18,8 +18,12 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('dispute_events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('summary_words', sa.JSON(), nullable=True))
+    with op.batch_alter_table('order_events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('summary_words', sa.JSON(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('order_events', schema=None) as batch_op:
+        batch_op.drop_column('summary_words')
     with op.batch_alter_table('dispute_events', schema=None) as batch_op:
         batch_op.drop_column('summary_words')

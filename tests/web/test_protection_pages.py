@@ -237,3 +237,19 @@ def test_o11_a_request_left_waiting_when_a_dispute_opens_is_shown_as_unanswerabl
     response = answer(client, world.order.id, waiting(world.order.id).id, "grant")
     assert response.status_code == 409
     assert "open dispute" in text(response)
+
+
+def test_o13_a_russian_seller_reads_the_request_and_its_email_in_russian(world: World, auth, client):
+    world.seller.locale = "ru"
+    db.session.commit()
+    auth.login_as(world.buyer)
+    ask(client, world.order.id, reason="")
+    auth.login_as(world.seller)
+    said = "Покупатель попросил продавца продлить защиту покупателя на 10 дн."
+    assert said in text(client.get("/notifications"))
+    outbox = text(client.get("/outbox"))
+    assert f"Ваш заказ (Teapot): {said}" in outbox
+    assert "потому что купили или продали этот заказ" in outbox
+    db.session.expire_all()
+    kept = db.session.scalars(select(OrderEvent)).one()
+    assert kept.summary == "The buyer asked the seller to extend buyer protection by 10 days."

@@ -64,7 +64,8 @@ class OrderEvent(Model):
     actor_role: Mapped[Actor] = mapped_column(string_enum(Actor))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(40))
-    summary: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)  # in English, sealed in the chain
+    summary_words: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # as Event.summary_words
     rule: Mapped[str | None] = mapped_column(String(8))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     sequence: Mapped[int]
@@ -83,9 +84,7 @@ class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete a history event."""
 
 
-@event.listens_for(Event, "load")
-@event.listens_for(Event, "refresh")
-def _summary_as_words(target: Event, *args: object) -> None:
+def _summary_as_words(target: Event | OrderEvent, *args: object) -> None:
     """Read the summary back as Words, so pages say it in the reader's language.
 
     Only when the Words say exactly the sealed English: the chain vouches for what is shown.
@@ -111,6 +110,8 @@ def _refuse_delete(mapper: object, connection: object, target: object) -> None:
 
 
 for _kind in APPEND_ONLY:
+    event.listen(_kind, "load", _summary_as_words)
+    event.listen(_kind, "refresh", _summary_as_words)
     event.listen(_kind, "before_update", _refuse_update)
     event.listen(_kind, "before_delete", _refuse_delete)
 

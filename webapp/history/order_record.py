@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from dispute_engine import Actor
+from dispute_engine.words import Words, to_json
 from webapp.core.extensions import db
 from webapp.history.chain import GENESIS, seal_order_event
 from webapp.history.models import Notification, OrderEvent
@@ -52,7 +53,8 @@ def record_order_event(
         "data": data or {},
         "prev_hash": prev_hash,
     }
-    event = OrderEvent(**{**fields, "actor_role": actor}, hash=seal_order_event(**fields))
+    kept = to_json(summary) if isinstance(summary, Words) else None
+    event = OrderEvent(**{**fields, "actor_role": actor}, summary_words=kept, hash=seal_order_event(**fields))
     db.session.add(event)
     db.session.flush()
     acting = user.id if user else None

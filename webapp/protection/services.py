@@ -23,6 +23,7 @@ from dispute_engine import (
     validate_ask,
     validate_grant,
 )
+from dispute_engine.words import N_, Moment, Words
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
 from webapp.core.refusals import NotFound
@@ -112,8 +113,8 @@ def extension_facts(order: Order) -> ExtensionFacts:
     return facts_from(order, requests_of(order.id), bool(open_dispute))
 
 
-def _day_count(days: int) -> str:
-    return f"{days} day{'s' if days != 1 else ''}"
+def _day_count(days: int) -> Words:
+    return Words(N_("%(n)s day") if days == 1 else N_("%(n)s days"), n=days)
 
 
 def ask(user: User, order_id: int, days: object, reason: object, now: datetime) -> Outcome:
@@ -141,14 +142,25 @@ def ask(user: User, order_id: int, days: object, reason: object, now: datetime) 
     )
     db.session.add(extension)
     db.session.flush()
-    said = f' ("{asked.reason}")' if asked.reason else ""
+    summary = (
+        Words(
+            N_('The buyer asked the seller to extend buyer protection by %(days)s ("%(reason)s").'),
+            days=_day_count(asked.days),
+            reason=asked.reason,
+        )
+        if asked.reason
+        else Words(
+            N_("The buyer asked the seller to extend buyer protection by %(days)s."),
+            days=_day_count(asked.days),
+        )
+    )
     record_order_event(
         order.id,
         [order.buyer_id, order.seller_id],
         actor=Actor.BUYER,
         user=user,
         action="protection_extension_asked",
-        summary=f"The buyer asked the seller to extend buyer protection by {_day_count(asked.days)}{said}.",
+        summary=summary,
         at=now,
         rule="O10",
         data={"request": extension.id, "days": asked.days, "ends_at": order.protection_ends_at.isoformat()},
@@ -189,7 +201,10 @@ def answer(
             user.id,
             now,
         )
-        summary = f"The seller declined to extend buyer protection by {_day_count(extension.days_asked)}."
+        summary = Words(
+            N_("The seller declined to extend buyer protection by %(days)s."),
+            days=_day_count(extension.days_asked),
+        )
         data = {
             "request": extension.id,
             "days": extension.days_asked,
@@ -209,9 +224,10 @@ def answer(
             grant.ends_after,
         )
         order.protection_ends_at = grant.ends_after
-        summary = (
-            f"The seller extended buyer protection by {_day_count(grant.days)}: "
-            f"it now ends on {grant.ends_after:%d %B %Y, %H:%M} UTC."
+        summary = Words(
+            N_("The seller extended buyer protection by %(days)s: it now ends on %(ends)s UTC."),
+            days=_day_count(grant.days),
+            ends=Moment(grant.ends_after),
         )
         data = {
             "request": extension.id,
