@@ -15,7 +15,7 @@ from webapp.settlement.models import Refund
 BATCH = 100
 
 
-@every_minute(order=35, done="overdue refund(s) found")
+@every_minute(order=37, done="overdue refund(s) found")
 def find_overdue_refunds() -> int:
     """Mark pending refunds past due as overdue, once each, and publish RefundOverdue; return how many."""
     now = clock_now(db.session)
