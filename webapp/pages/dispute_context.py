@@ -24,6 +24,7 @@ from dispute_engine import (
 )
 from dispute_engine.reasons import guidance_for, seller_guidance_for
 from dispute_engine.refunds import refund_arrival
+from dispute_engine.returns import return_postage
 from dispute_engine.review import review_estimate
 from webapp.accounts.models import mediators
 from webapp.core.policies import policy_named
@@ -140,6 +141,7 @@ def _settlement(dispute: Dispute, actor: Actor, now: datetime, window: Window) -
     return {
         "refund": refund,
         "return_": active_return(dispute),
+        "postage": return_postage(dispute.reason),
         "arrival": refund_arrival(policy_named(dispute.policy), paid_at),
     }
 
