@@ -97,9 +97,9 @@ def _appeal_window(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViol
     return None
 
 
-def _return_is(status: ReturnStatus, message: str) -> Guard:
+def _return_is(status: ReturnStatus, message: str, rule: str = "F2") -> Guard:
     def guard(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViolation | None:
-        return None if facts.return_status is status else RuleViolation("F2", message)
+        return None if facts.return_status is status else RuleViolation(rule, message)
 
     return guard
 
@@ -193,6 +193,16 @@ TABLE: dict[Action, Transition] = {
             "F2",
             {State.CLOSED: SELLER_ONLY},
             guard=_return_is(ReturnStatus.SHIPPED, "There is no shipped return to confirm."),
+        ),
+        Transition(
+            Action.SET_RETURN_ADDRESS,
+            "F5",
+            {State.CLOSED: SELLER_ONLY},
+            guard=_return_is(
+                ReturnStatus.AWAITING_SHIPMENT,
+                "The return address can be given only before the item is shipped.",
+                "F5",
+            ),
         ),
         Transition(
             Action.MARK_REFUNDED,

@@ -154,6 +154,7 @@ class Action(StrEnum):
     APPEAL = "appeal"  # C3 "Submit a complaint"
     SHIP_RETURN = "ship_return"  # F2
     CONFIRM_RETURN = "confirm_return"  # F2
+    SET_RETURN_ADDRESS = "set_return_address"  # F5
     MARK_REFUNDED = "mark_refunded"  # F1
     # The platform's own: which mediator holds an escalated case (the rules are silent on it).
     TAKE_CASE = "take_case"

@@ -41,3 +41,73 @@ def test_f4_a_refund_only_closing_shows_no_return_instructions(client, auth, wor
     auth.login_as(world.buyer)
     html = text(client.get(f"/disputes/{dispute.id}/parts/settlement", headers=HX))
     assert "Refund" in html and 'id="return-instructions"' not in html
+
+
+ADDRESS = "Local Returns Ltd\n12 Garden Road\nMoscow 101000\nRussia"
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_f5_the_seller_gives_a_local_return_address_and_both_parties_see_it(
+    client, auth, world: World, headers
+):
+    dispute = world.agree_on_a_return(ago(3), ago(2))
+    auth.login_as(world.seller)
+    saved = client.post(
+        f"/disputes/{dispute.id}/return-address",
+        data={"return_address": ADDRESS, "version": world.reload(dispute).version},
+        headers=headers,
+    )
+    assert saved.status_code == (200 if headers else 303)
+    auth.login_as(world.buyer)
+    html = text(client.get(f"/disputes/{dispute.id}/parts/settlement", headers=HX))
+    assert "Local Returns Ltd<br>12 Garden Road<br>Moscow 101000<br>Russia" in html
+    assert "The seller's address on the order" not in html
+    assert 'id="return-address-form"' not in html  # the buyer cannot change it
+    history = text(client.get(f"/disputes/{dispute.id}/parts/history", headers=HX))
+    assert "local return address" in history
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_f5_an_address_without_its_lines_is_refused_with_a_sentence_and_nothing_saved(
+    client, auth, world: World, headers
+):
+    from webapp.settlement.facts import active_return
+
+    dispute = world.agree_on_a_return(ago(3), ago(2))
+    auth.login_as(world.seller)
+    refused = client.post(
+        f"/disputes/{dispute.id}/return-address",
+        data={"return_address": "Moscow", "version": world.reload(dispute).version},
+        headers=headers,
+    )
+    assert refused.status_code == 422
+    assert "An address needs at least 3 lines" in text(refused)
+    assert active_return(world.reload(dispute)).return_address is None
+
+
+def test_f5_the_buyer_may_not_give_the_return_address(client, auth, world: World):
+    dispute = world.agree_on_a_return(ago(3), ago(2))
+    auth.login_as(world.buyer)
+    refused = client.post(
+        f"/disputes/{dispute.id}/return-address",
+        data={"return_address": ADDRESS, "version": world.reload(dispute).version},
+        headers=HX,
+    )
+    assert refused.status_code == 403
+
+
+def test_f5_once_the_item_is_shipped_the_address_can_no_longer_change(client, auth, world: World):
+    dispute = world.agree_on_a_return(ago(3), ago(2))
+    auth.login_as(world.buyer)
+    client.post(
+        f"/disputes/{dispute.id}/ship-return",
+        data={"tracking_number": "RR123", "version": world.reload(dispute).version},
+    )
+    auth.login_as(world.seller)
+    refused = client.post(
+        f"/disputes/{dispute.id}/return-address",
+        data={"return_address": ADDRESS, "version": world.reload(dispute).version},
+        headers=HX,
+    )
+    assert refused.status_code == 409
+    assert "only before the item is shipped" in text(refused)

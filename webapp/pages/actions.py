@@ -45,6 +45,11 @@ class ActionSpec:
     refuse_stale: bool = True
 
 
+def N_(text: str) -> str:
+    """Mark a sentence for the catalogue; the page translates it where it shows it."""
+    return text
+
+
 def number(form: Form, name: str) -> int:
     """An id the form must carry (a hidden field); refused in words when it is not one (or too big)."""
     found = whole_number(form.get(name))
@@ -201,6 +206,13 @@ SPECS = (
         Action.SHIP_RETURN,
         lambda c, f, u: settlement.ship_return(c, f.get("tracking_number", "")),
         "Return tracking number saved.",
+    ),
+    ActionSpec(
+        "return-address",
+        Action.SET_RETURN_ADDRESS,
+        lambda c, f, u: settlement.set_return_address(c, f.get("return_address", "")),
+        N_("The return address was saved: the buyer sees it in the return instructions."),
+        part="settlement",
     ),
     ActionSpec(
         "confirm-return",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -156,7 +157,7 @@ def _take(dispute_id: int, spec: ActionSpec, form: Form) -> Response | str:
     except NeedsConfirmation as asked:
         return _confirmation(spec, asked, form)
     if not htmx.wants_partial():
-        flash(spec.done, "success")
+        flash(_(spec.done), "success")
         return redirect(url_for("disputes.show", dispute_id=dispute_id), code=303)
     dispute, actor = taken[0].dispute, taken[0].actor
     context = page_context(dispute, actor, now, shown_window())
@@ -170,7 +171,7 @@ def _take(dispute_id: int, spec: ActionSpec, form: Form) -> Response | str:
         body += render_template("disputes/_thread_form.html", oob=True, **context)
         body += render_template("disputes/_poller.html", oob=True, **context)
         return make_response(body)
-    body = render_template("disputes/_changed.html", done=spec.done, parts=PARTS, **context)
+    body = render_template("disputes/_changed.html", done=_(spec.done), parts=PARTS, **context)
     body += render_template("disputes/_poller.html", oob=True, **context)
     return make_response(body)
 

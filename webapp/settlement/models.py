@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dispute_engine import RefundStatus, ReturnStatus
@@ -43,5 +43,7 @@ class ReturnShipment(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)  # ship by, then confirm by
     tracking_number: Mapped[str | None] = mapped_column(String(64))
+    # F5: the seller's local return address, one line per part; None: the address on the order.
+    return_address: Mapped[str | None] = mapped_column(Text)
     shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -18,6 +18,7 @@ from dispute_engine import (
     add_days,
     format_money,
 )
+from dispute_engine.returns import validate_return_address
 from webapp.core.extensions import db
 from webapp.core.policies import policy_named
 from webapp.disputes.events import RefundDue, publish
@@ -122,6 +123,20 @@ def ship_return(ctx: ActionContext, tracking_number: str) -> Done:
         "return_shipped",
         f"The buyer shipped the item back (tracking {tracking}).",
         data={"tracking_number": tracking},
+    )
+
+
+def set_return_address(ctx: ActionContext, text: str) -> Done:
+    """The seller gives (or changes) a local return address before the buyer ships (F5)."""
+    address = validate_return_address(text)
+    shipment = _open_return(ctx.dispute, ReturnStatus.AWAITING_SHIPMENT)
+    changed = shipment.return_address is not None
+    shipment.return_address = address
+    said = "changed the" if changed else "gave a"
+    return Done(
+        "return_address_set",
+        f"The seller {said} local return address: {address.replace(chr(10), ', ')}.",
+        data={"return_address": address},
     )
 
 

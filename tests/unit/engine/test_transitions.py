@@ -89,6 +89,7 @@ def ready_for(state: State, action: Action) -> DisputeFacts:
         return_status={
             Action.SHIP_RETURN: ReturnStatus.AWAITING_SHIPMENT,
             Action.CONFIRM_RETURN: ReturnStatus.SHIPPED,
+            Action.SET_RETURN_ADDRESS: ReturnStatus.AWAITING_SHIPMENT,
         }.get(action),
     )
 
@@ -155,6 +156,7 @@ SETTLEMENT = parse_table(
                     awaiting_seller  negotiating  escalated  closed  cancelled
     ship_return     -                -            -          B       -
     confirm_return  -                -            -          S       -
+    set_return_address -             -            -          S       -
     mark_refunded   -                -            -          SM      -
     """
 )
@@ -198,7 +200,7 @@ def test_c1_c2_c3_who_may_cancel_reopen_and_appeal_in_which_state(action, state,
 
 
 @pytest.mark.parametrize(("action", "state", "actor"), triples(SETTLEMENT))
-def test_f1_f2_who_may_settle_the_refund_and_the_return_in_which_state(action, state, actor):
+def test_f1_f2_f5_who_may_settle_the_refund_and_the_return_in_which_state(action, state, actor):
     assert_table(SETTLEMENT, action, state, actor)
 
 
@@ -588,6 +590,14 @@ def test_f2_the_seller_confirms_only_a_shipped_return(status):
     with pytest.raises(RuleViolation) as refused:
         check(closed(return_status=status), Actor.SELLER, Action.CONFIRM_RETURN, after_opening(11))
     assert refused.value.rule == "F2"
+
+
+@pytest.mark.parametrize("status", [None, ReturnStatus.SHIPPED, ReturnStatus.RECEIVED, ReturnStatus.LAPSED])
+def test_f5_the_seller_gives_a_return_address_only_before_the_item_is_shipped(status):
+    check(closed(return_status=ReturnStatus.AWAITING_SHIPMENT), Actor.SELLER, Action.SET_RETURN_ADDRESS, NOW)
+    with pytest.raises(RuleViolation) as refused:
+        check(closed(return_status=status), Actor.SELLER, Action.SET_RETURN_ADDRESS, NOW)
+    assert refused.value.rule == "F5"
 
 
 def test_f2_a_return_runs_ship_then_confirm():
