@@ -7,7 +7,7 @@ from datetime import datetime
 
 from .calendar import add_business_days
 from .policy import Policy
-from .vocabulary import RefundStatus, ReturnStatus, State
+from .vocabulary import RefundStatus, ReshipStatus, ReturnStatus, State
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ def order_status(
     state: State | None,
     refund: RefundStatus | None = None,
     return_: ReturnStatus | None = None,
+    reship: ReshipStatus | None = None,
 ) -> str:
     """What the order page says of an order, following its dispute (the seeds' "Payment processing")."""
     settled = "Completed" if receipt_confirmed else "Pending confirmation"
@@ -44,6 +45,8 @@ def order_status(
         return "In dispute"
     if return_ in (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.SHIPPED):
         return "Return in progress"
+    if reship in (ReshipStatus.AWAITING_SHIPMENT, ReshipStatus.SHIPPED):
+        return "Re-shipment in progress"  # F6
     if refund is RefundStatus.PENDING:
         return "Payment processing"  # closed in the buyer's favour, the refund not paid yet
     if refund is RefundStatus.REFUNDED:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from .calendar import add_days
 from .facts import DisputeFacts
-from .vocabulary import Actor, DeadlineKind, RefundStatus, ReturnStatus, State
+from .vocabulary import Actor, DeadlineKind, RefundStatus, ReshipStatus, ReturnStatus, State
 
 REFUND_PAYMENT = "refund_payment"  # F1: not a clock that acts, but a date the seller is held to
 
@@ -39,11 +39,12 @@ _TASKS = {
     DeadlineKind.DECISION_ANSWERS: "accept one of the mediator's solutions or reject them",
     DeadlineKind.RETURN_SHIPMENT: "ship the item back and enter the return tracking number",
     DeadlineKind.RETURN_CONFIRMATION: "confirm whether the returned item arrived",
+    DeadlineKind.RESHIP_SHIPMENT: "ship the replacement and enter its tracking number",
 }
 
 
 def person_deadlines(facts: DisputeFacts) -> tuple[PersonDeadline, ...]:
-    """Every deadline now running against a buyer or a seller (S1, M2, M4, F2, F1); never N1."""
+    """Every deadline now running against a buyer or a seller (S1, M2, M4, F2, F6, F1); never N1."""
     found: list[PersonDeadline] = []
 
     def add(kind: DeadlineKind, at: datetime, party: Actor, rule: str) -> None:
@@ -65,6 +66,8 @@ def person_deadlines(facts: DisputeFacts) -> tuple[PersonDeadline, ...]:
             add(DeadlineKind.RETURN_SHIPMENT, facts.return_due_at, Actor.BUYER, "F2")
         elif facts.return_status is ReturnStatus.SHIPPED:
             add(DeadlineKind.RETURN_CONFIRMATION, facts.return_due_at, Actor.SELLER, "F2")
+    if facts.reship_status is ReshipStatus.AWAITING_SHIPMENT and facts.reship_due_at is not None:
+        add(DeadlineKind.RESHIP_SHIPMENT, facts.reship_due_at, Actor.SELLER, "F6")
     if facts.refund_status is RefundStatus.PENDING and facts.refund_due_at is not None:
         found.append(
             PersonDeadline(REFUND_PAYMENT, facts.refund_due_at, Actor.SELLER, "pay the refund", "F1")

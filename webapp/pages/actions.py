@@ -215,6 +215,23 @@ SPECS = (
         part="settlement",
     ),
     ActionSpec(
+        "ship-replacement",
+        Action.SHIP_REPLACEMENT,
+        lambda c, f, u: settlement.ship_replacement(c, f.get("tracking_number", "")),
+        N_("The new parcel's tracking number was saved: the buyer sees it."),
+        part="settlement",
+    ),
+    ActionSpec(
+        "confirm-replacement",
+        Action.CONFIRM_REPLACEMENT,
+        lambda c, f, u: settlement.confirm_replacement(c),
+        N_("You confirmed the replacement arrived."),
+        confirm=N_(
+            "Confirming is final: the re-shipment ends and the dispute can no longer be reopened for it."
+        ),
+        part="settlement",
+    ),
+    ActionSpec(
         "confirm-return",
         Action.CONFIRM_RETURN,
         lambda c, f, u: settlement.confirm_return(c),
@@ -261,6 +278,11 @@ def consequence(spec: ActionSpec, ctx: ActionContext, form: Form) -> str:
         proposal = next((p for p in ctx.dispute.proposals if str(p.id) == form.get("proposal_id")), None)
         if proposal is not None:
             amount = format_money(proposal.amount, currency)
+            if proposal.resolution is Resolution.RESHIP:
+                return (
+                    "Accepting is final: the dispute closes, the seller sends the item again and "
+                    f"enters its tracking number; if it does not ship in time, {amount} will be refunded."
+                )
             if proposal.resolution is Resolution.RETURN_AND_REFUND:
                 goes_back = "the dispute closes, the item goes back"
                 return f"Accepting is final: {goes_back} and {amount} will be refunded."

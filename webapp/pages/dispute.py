@@ -148,7 +148,7 @@ def _take(dispute_id: int, spec: ActionSpec, form: Form) -> Response | str:
     def work(ctx: ActionContext) -> Done:
         taken.append(ctx)
         if spec.confirm and form.get("confirm") != "yes":
-            raise NeedsConfirmation(ctx, consequence(spec, ctx, form))
+            raise NeedsConfirmation(ctx, _(consequence(spec, ctx, form)))
         return spec.service(ctx, form, uploads)
 
     version = version_from(form) if spec.refuse_stale else None

@@ -39,7 +39,7 @@ from webapp.mediation.records import party_records
 from webapp.orders.listing import snapshot_of
 from webapp.pages import windows
 from webapp.pages.windows import Window
-from webapp.settlement.facts import active_refund, active_return
+from webapp.settlement.facts import active_refund, active_reshipment, active_return
 
 # The parts of the page that refresh themselves; an action re-renders them all (not the thread,
 # which has its own cursor, so a message being typed is never wiped).
@@ -142,6 +142,7 @@ def _settlement(dispute: Dispute, actor: Actor, now: datetime, window: Window) -
         "refund": refund,
         "return_": active_return(dispute),
         "postage": return_postage(dispute.reason),
+        "reshipment": active_reshipment(dispute),
         "arrival": refund_arrival(policy_named(dispute.policy), paid_at),
     }
 

@@ -1,4 +1,5 @@
-"""Refunds and returns: started when a dispute closes, moved by the parties or the clock (F1-F3)."""
+"""Refunds, returns and re-shipments: started when a dispute closes, moved by the parties or the clock
+(F1-F3, F6, F7)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from dispute_engine import (
     FormInvalid,
     RefundStatus,
+    ReshipStatus,
     Resolution,
     ReturnStatus,
     RuleViolation,
@@ -23,7 +25,7 @@ from webapp.core.extensions import db
 from webapp.core.policies import policy_named
 from webapp.disputes.events import RefundDue, publish
 from webapp.disputes.steps import ActionContext, Done
-from webapp.settlement.models import Refund, ReturnShipment
+from webapp.settlement.models import Refund, Reshipment, ReturnShipment
 
 if TYPE_CHECKING:
     from webapp.disputes.models import Dispute
@@ -53,6 +55,14 @@ def _supersede_open(dispute: Dispute, at: datetime) -> None:
     ):
         shipment.status = ReturnStatus.LAPSED
         shipment.settled_at = at
+    for reship in db.session.scalars(
+        select(Reshipment).where(
+            Reshipment.dispute_id == dispute.id,
+            Reshipment.status.in_([ReshipStatus.AWAITING_SHIPMENT, ReshipStatus.SHIPPED]),
+        )
+    ):
+        reship.status = ReshipStatus.WITHDRAWN
+        reship.settled_at = at
 
 
 def create_refund(dispute: Dispute, amount: Decimal, *, at: datetime) -> Refund | None:
@@ -78,6 +88,9 @@ def create_refund(dispute: Dispute, amount: Decimal, *, at: datetime) -> Refund 
 def start(dispute: Dispute, terms: Terms, *, at: datetime) -> None:
     """Begin what the closing terms promise: a refund now, or a return first (F1, F2)."""
     _supersede_open(dispute, at)
+    if terms.resolution is Resolution.RESHIP:
+        start_reshipment(dispute, terms.amount, at=at)
+        return
     if terms.amount <= 0:
         return
     if terms.resolution is Resolution.REFUND_ONLY:
@@ -176,3 +189,83 @@ def mark_refunded(ctx: ActionContext, payment_reference: str | None = None) -> D
     amount = format_money(refund.amount, refund.currency)
     said = f" (payment {payment_reference})" if payment_reference else ""
     return Done("refunded", f"Refund of {amount} marked as paid{said}.", result=refund)
+
+
+def start_reshipment(dispute: Dispute, amount: Decimal, *, at: datetime) -> Reshipment:
+    """The seller owes a new parcel within the policy's days, or `amount` back (F6)."""
+    reship = Reshipment(
+        dispute_id=dispute.id,
+        amount=amount,
+        status=ReshipStatus.AWAITING_SHIPMENT,
+        created_at=at,
+        due_at=add_days(at, policy_named(dispute.policy).reship_ship_days),
+    )
+    db.session.add(reship)
+    db.session.flush()
+    return reship
+
+
+def _open_reshipment(dispute: Dispute, status: ReshipStatus, rule: str) -> Reshipment:
+    reship = db.session.scalar(
+        select(Reshipment).where(Reshipment.dispute_id == dispute.id, Reshipment.status == status)
+    )
+    if reship is None:
+        raise RuleViolation(rule, "There is no re-shipment in that stage.")
+    return reship
+
+
+def _tracking(text: str, what: str) -> str:
+    tracking = (text or "").strip()
+    if not tracking:
+        raise FormInvalid({"tracking_number": f"Enter the {what} tracking number."})
+    if len(tracking) > TRACKING_MAX:
+        raise FormInvalid(
+            {"tracking_number": f"That tracking number is too long: at most {TRACKING_MAX} characters."}
+        )
+    return tracking
+
+
+def ship_replacement(ctx: ActionContext, tracking_number: str) -> Done:
+    """The seller sent the new parcel with this tracking number; its delivery window starts (F6, C5)."""
+    tracking = _tracking(tracking_number, "new parcel's")
+    reship = _open_reshipment(ctx.dispute, ReshipStatus.AWAITING_SHIPMENT, "F6")
+    reship.status = ReshipStatus.SHIPPED
+    reship.tracking_number = tracking
+    reship.shipped_at = ctx.now
+    reship.due_at = add_days(ctx.now, policy_named(ctx.dispute.policy).reship_delivery_days)
+    return Done(
+        "replacement_shipped",
+        f"The seller shipped the replacement (tracking {tracking}); it should arrive by "
+        f"{reship.due_at:%d %B %Y} UTC.",
+        data={"tracking_number": tracking, "arrives_by": reship.due_at.isoformat()},
+    )
+
+
+def confirm_replacement(ctx: ActionContext) -> Done:
+    """The buyer confirms the new parcel arrived: the re-shipment is done (F7)."""
+    reship = _open_reshipment(ctx.dispute, ReshipStatus.SHIPPED, "F7")
+    reship.status = ReshipStatus.RECEIVED
+    reship.settled_at = ctx.now
+    return Done("replacement_received", "The buyer confirmed the replacement arrived.")
+
+
+def reshipment_not_shipped(dispute: Dispute, *, at: datetime) -> str:
+    """The seller missed its ship-by date: the agreed amount is refunded instead (F6)."""
+    reship = _open_reshipment(dispute, ReshipStatus.AWAITING_SHIPMENT, "F6")
+    reship.status = ReshipStatus.NOT_SHIPPED
+    reship.settled_at = at
+    refund = create_refund(dispute, reship.amount, at=at)
+    owed = format_money(refund.amount, dispute.currency) if refund else "nothing"
+    return f"Refund due: {owed}."
+
+
+def reshipment_reopened(dispute: Dispute, *, at: datetime) -> None:
+    """The buyer reopened after the delivery window: the new parcel counts as never arrived (C5)."""
+    reship = db.session.scalar(
+        select(Reshipment).where(
+            Reshipment.dispute_id == dispute.id, Reshipment.status == ReshipStatus.SHIPPED
+        )
+    )
+    if reship is not None:
+        reship.status = ReshipStatus.REOPENED
+        reship.settled_at = at
