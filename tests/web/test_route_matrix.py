@@ -115,6 +115,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("disputes.act:ship-return", "POST"): ACTORS,
     ("disputes.act:confirm-return", "POST"): ACTORS,
     ("disputes.act:return-address", "POST"): ACTORS,
+    ("disputes.act:ship-replacement", "POST"): ACTORS,
+    ("disputes.act:confirm-replacement", "POST"): ACTORS,
     ("disputes.act:mark-refunded", "POST"): ACTORS,
     ("disputes.act:message", "POST"): PARTIES,
     ("disputes.act:pin", "POST"): PARTIES,
