@@ -66,7 +66,8 @@ def person_deadlines(facts: DisputeFacts) -> tuple[PersonDeadline, ...]:
             add(DeadlineKind.RETURN_SHIPMENT, facts.return_due_at, Actor.BUYER, "F2")
         elif facts.return_status is ReturnStatus.SHIPPED:
             add(DeadlineKind.RETURN_CONFIRMATION, facts.return_due_at, Actor.SELLER, "F2")
-    if facts.reship_status is ReshipStatus.AWAITING_SHIPMENT and facts.reship_due_at is not None:
+    shipping = facts.state is State.CLOSED and facts.reship_status is ReshipStatus.AWAITING_SHIPMENT
+    if shipping and facts.reship_due_at is not None:
         add(DeadlineKind.RESHIP_SHIPMENT, facts.reship_due_at, Actor.SELLER, "F6")
     if facts.refund_status is RefundStatus.PENDING and facts.refund_due_at is not None:
         found.append(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from dispute_engine import RefundStatus, ReshipStatus, ReturnStatus
+from dispute_engine import RefundStatus, ReshipStatus, Resolution, ReturnStatus
 from webapp.core.extensions import db
 from webapp.disputes.facts import contributes_facts
 from webapp.settlement.models import Refund, Reshipment, ReturnShipment
@@ -59,6 +59,12 @@ def settlement_facts(
     }
 
 
+def owes_a_parcel(dispute: Dispute) -> bool:
+    """Whether the dispute's outcome is a re-shipment: only then does its re-shipment count (F6)."""
+    return dispute.outcome_resolution is Resolution.RESHIP
+
+
 @contributes_facts
 def _contribute(dispute: Dispute) -> dict[str, Any]:
-    return settlement_facts(active_refund(dispute), active_return(dispute), active_reshipment(dispute))
+    reship = active_reshipment(dispute) if owes_a_parcel(dispute) else None
+    return settlement_facts(active_refund(dispute), active_return(dispute), reship)
