@@ -195,3 +195,21 @@ def test_f6_m5_the_mediators_final_decision_may_order_a_reshipment(world: World)
     assert reshipment().status is ReshipStatus.AWAITING_SHIPMENT
     # The S1 refund was replaced by the new outcome (C3).
     assert {r.status for r in db.session.scalars(select(Refund))} == {RefundStatus.SUPERSEDED}
+
+
+def test_f6_h2_the_marketplace_is_told_of_the_agreement_and_of_the_new_parcel(world: World):
+    import json
+
+    from webapp.marketplaces.models import demo_marketplace
+    from webapp.webhooks.endpoints import add_endpoint
+    from webapp.webhooks.models import WebhookMessage
+
+    add_endpoint(demo_marketplace().id, "http://127.0.0.1:9/hooks", None, NOW)
+    db.session.commit()
+    dispute = world.agree_on_a_reshipment(ago(3), ago(2))
+    ship(world, dispute, ago(1))
+    rows = db.session.scalars(select(WebhookMessage).order_by(WebhookMessage.id)).all()
+    kinds = [row.event_type for row in rows]
+    assert "dispute.closed" in kinds and "refund.due" not in kinds  # a parcel is owed, not money
+    assert kinds[-2:] == ["replacement.shipped", "dispute.updated"]
+    assert json.loads(rows[-1].payload)["data"]["action"] == "replacement_shipped"
