@@ -184,3 +184,28 @@ def test_f6_the_mediator_can_offer_a_reshipment_as_a_solution(client, auth, worl
     auth.login_as(world.mediator)
     html = text(client.get(f"/disputes/{dispute.id}"))
     assert '<option value="reship"' in html
+
+
+def test_f6_o6_the_opening_form_offers_only_the_two_resolutions_and_refuses_a_reshipment(
+    client, auth, world: World
+):
+    auth.login_as(world.buyer)
+    form = text(client.get(f"/orders/{world.order.id}/dispute/new"))
+    assert 'value="refund_only"' in form and 'value="reship"' not in form
+    from webapp.demo import demo_photo
+
+    photo = demo_photo("Broken")
+    refused = client.post(
+        f"/orders/{world.order.id}/dispute",
+        data={
+            "received": "yes",
+            "reason": "damaged_in_transit",
+            "resolution": "reship",
+            "amount": "30.00",
+            "description": "Broken",
+            "evidence": (photo.stream, photo.filename),
+        },
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    assert "A re-shipment is agreed with the seller or decided by the platform" in text(refused)
