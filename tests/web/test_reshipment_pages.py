@@ -209,3 +209,9 @@ def test_f6_o6_the_opening_form_offers_only_the_two_resolutions_and_refuses_a_re
     )
     assert refused.status_code == 422
     assert "A re-shipment is agreed with the seller or decided by the platform" in text(refused)
+
+
+def test_f6_the_orders_page_says_a_reshipment_is_in_progress(client, auth, world: World):
+    world.agree_on_a_reshipment(ago(3), ago(2))
+    auth.login_as(world.buyer)
+    assert "Re-shipment in progress" in text(client.get("/orders"))
