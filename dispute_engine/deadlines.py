@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from .calendar import add_days
 from .facts import NOTHING, REJECTED, DisputeFacts, Terms
-from .vocabulary import Actor, DeadlineKind, Outcome, ReturnStatus, State
+from .vocabulary import Actor, DeadlineKind, Outcome, ReshipStatus, ReturnStatus, State
 from .words import N_
 
 
@@ -29,6 +29,7 @@ class EffectKind(StrEnum):
     ESCALATE = "escalate"
     RETURN_LAPSED = "return_lapsed"
     RETURN_ASSUMED_RECEIVED = "return_assumed_received"
+    RESHIP_NOT_SHIPPED = "reship_not_shipped"  # F6: the refund is due instead
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,10 @@ def next_deadline(facts: DisputeFacts) -> Deadline | None:
             return Deadline(DeadlineKind.RETURN_SHIPMENT, facts.return_due_at, (Actor.BUYER,), "F2")
         if facts.return_status is ReturnStatus.SHIPPED:
             return Deadline(DeadlineKind.RETURN_CONFIRMATION, facts.return_due_at, (Actor.SELLER,), "F2")
+    # Only the ship-by date acts; the delivery window (C5) lets the buyer reopen, nothing more.
+    awaiting = facts.reship_status is ReshipStatus.AWAITING_SHIPMENT
+    if facts.state is State.CLOSED and awaiting and facts.reship_due_at is not None:
+        return Deadline(DeadlineKind.RESHIP_SHIPMENT, facts.reship_due_at, (Actor.SELLER,), "F6")
     return None
 
 
@@ -91,7 +96,7 @@ def due_deadline(facts: DisputeFacts, now: datetime) -> Deadline | None:
 
 
 def effect_of(facts: DisputeFacts, deadline: Deadline) -> Effect:
-    """What happens when `deadline` passes on this dispute (S1, N1, M3, M4, F2)."""
+    """What happens when `deadline` passes on this dispute (S1, N1, M3, M4, F2, F6)."""
     buyer_wins = Effect(
         EffectKind.CLOSE,
         "M3",
@@ -141,6 +146,12 @@ def effect_of(facts: DisputeFacts, deadline: Deadline) -> Effect:
                     "The seller did not confirm the return in time: "
                     "it counts as received and the refund is due."
                 ),
+            )
+        case DeadlineKind.RESHIP_SHIPMENT:
+            return Effect(
+                EffectKind.RESHIP_NOT_SHIPPED,
+                "F6",
+                N_("The seller did not ship the replacement in time: the refund is due instead."),
             )
     raise AssertionError(f"unhandled deadline {deadline.kind}")
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .policy import Policy
-from .vocabulary import Actor, Outcome, RefundStatus, Resolution, ReturnStatus, State
+from .vocabulary import Actor, Outcome, RefundStatus, ReshipStatus, Resolution, ReturnStatus, State
 
 REJECTED = 0  # a party's answer to a mediator decision that accepts none of its solutions
 
@@ -94,6 +94,8 @@ class DisputeFacts:
     refund_due_at: datetime | None = None
     return_status: ReturnStatus | None = None
     return_due_at: datetime | None = None  # ship-by or confirm-by, as the status says
+    reship_status: ReshipStatus | None = None
+    reship_due_at: datetime | None = None  # F6 ship-by, then C5 the end of the delivery window
     buyer_tier: str = "regular"
     # How it ended (C4), kept while a complaint sends it back to the platform (C3).
     outcome: Outcome | None = None

@@ -117,7 +117,11 @@ def validate_request(
             )
 
     chosen_resolution = _enum_or_none(Resolution, resolution)
-    if chosen_resolution is None:
+    if chosen_resolution is Resolution.RESHIP:
+        errors["resolution"] = Words(
+            N_("A re-shipment is agreed with the seller or decided by the platform, not asked for here.")
+        )
+    elif chosen_resolution is None:
         errors["resolution"] = Words(N_("Choose Refund only or Return goods and refund."))
     elif chosen_resolution is Resolution.RETURN_AND_REFUND and got is False:
         errors["resolution"] = Words(N_("Return goods and refund needs goods you received."))

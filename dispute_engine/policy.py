@@ -30,6 +30,8 @@ class Policy:
     refund_due_days: int = 15  # F1
     return_ship_days: int = 10  # F2: the buyer ships the item back within this
     return_confirm_days: int = 15  # F2: the seller confirms arrival within this, or it is assumed
+    reship_ship_days: int = 15  # F6: the seller ships the replacement within this, or refunds
+    reship_delivery_days: int = 30  # C5: the new parcel's delivery window; then the buyer may reopen
     final_resolution_days: int = 15  # M8 (aliexpress: the platform's week of review)
     first_contact_business_days: Mapping[str, int] = field(default_factory=dict)  # M8, by tier
     mediator_reads_thread: bool = False  # N7

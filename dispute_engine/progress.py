@@ -15,6 +15,7 @@ from .vocabulary import (
     MediationStatus,
     Outcome,
     RefundStatus,
+    ReshipStatus,
     ReturnStatus,
     Stage,
     State,
@@ -75,10 +76,24 @@ def current_stage(facts: DisputeFacts) -> Stage | None:
 
 
 def _money_still_moving(facts: DisputeFacts) -> bool:
-    return facts.refund_status is RefundStatus.PENDING or facts.return_status in (
-        ReturnStatus.AWAITING_SHIPMENT,
-        ReturnStatus.SHIPPED,
+    return (
+        facts.refund_status is RefundStatus.PENDING
+        or facts.return_status in (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.SHIPPED)
+        or _reship_running(facts)
     )
+
+
+def _reship_running(facts: DisputeFacts) -> bool:
+    return facts.reship_status in (ReshipStatus.AWAITING_SHIPMENT, ReshipStatus.SHIPPED)
+
+
+# F6, F7: how a re-shipment ending went, as the last step's note.
+RESHIP_NOTES = {
+    ReshipStatus.AWAITING_SHIPMENT: Words(N_("re-shipment")),
+    ReshipStatus.SHIPPED: Words(N_("re-shipment on its way")),
+    ReshipStatus.RECEIVED: Words(N_("replacement received")),
+    ReshipStatus.NOT_SHIPPED: Words(N_("not re-shipped: refund instead")),
+}
 
 
 DECIDED_BY_PLATFORM = {
@@ -112,7 +127,21 @@ def _path(facts: DisputeFacts) -> dict[Stage, tuple[str, str]]:
         path[Stage.REFUND] = ("done", "")
     if facts.return_status is ReturnStatus.LAPSED:
         path[Stage.REFUND] = ("missed", Words(N_("the item was not sent back")))
+    if facts.reship_status in RESHIP_NOTES:
+        # A re-shipment ends the dispute with a parcel, not money, unless the seller failed to ship.
+        missed = facts.reship_status is ReshipStatus.NOT_SHIPPED
+        note = RESHIP_NOTES[facts.reship_status]
+        if missed and facts.refund_status is RefundStatus.REFUNDED:
+            note = Words(N_("not re-shipped: refunded"))
+        path[Stage.REFUND] = ("missed" if missed else "done", note)
     return path
+
+
+def _current_note(facts: DisputeFacts, stage: Stage) -> str:
+    """The last step runs a re-shipment, not a refund (F6): the bar says so."""
+    if stage is Stage.REFUND and facts.reship_status is not None and _reship_running(facts):
+        return RESHIP_NOTES[facts.reship_status]
+    return ""
 
 
 def progress(facts: DisputeFacts, now: datetime) -> Progress:
@@ -127,7 +156,7 @@ def progress(facts: DisputeFacts, now: datetime) -> Progress:
     views = []
     for stage in STAGES:
         if stage is current:
-            views.append(StageView(stage, "current"))
+            views.append(StageView(stage, "current", _current_note(facts, stage)))
         elif finished or STAGES.index(stage) < STAGES.index(current or Stage.REFUND):
             views.append(StageView(stage, *path.get(stage, ("skipped", ""))))
         else:
@@ -137,6 +166,8 @@ def progress(facts: DisputeFacts, now: datetime) -> Progress:
     at = deadline.at if deadline else None
     if at is None and facts.refund_status is RefundStatus.PENDING:
         at = facts.refund_due_at  # F1: nothing acts then, but it is the date the parties watch
+    if at is None and facts.reship_status is ReshipStatus.SHIPPED:
+        at = facts.reship_due_at  # C5: the end of the delivery window, when the buyer may reopen
     return Progress(
         tuple(views),
         current,
@@ -152,6 +183,8 @@ def _who_acts_without_clock(facts: DisputeFacts) -> tuple[Actor, ...]:
         return (Actor.MEDIATOR,)
     if facts.refund_status is RefundStatus.PENDING:
         return (Actor.SELLER,)
+    if facts.reship_status is ReshipStatus.SHIPPED:
+        return (Actor.BUYER,)  # F7: confirms the parcel arrived
     return ()
 
 
@@ -193,6 +226,24 @@ def next_step(facts: DisputeFacts) -> str:
     if facts.return_status is ReturnStatus.SHIPPED:
         return Words(
             N_("The seller confirms the item arrived by %(when)s UTC; then the refund is due."), when=when
+        )
+    if facts.reship_status is ReshipStatus.AWAITING_SHIPMENT:
+        fallback = facts.outcome_terms.amount if facts.outcome_terms else request.amount
+        return Words(
+            N_(
+                "The seller ships a replacement and enters its tracking number by %(when)s UTC; "
+                "otherwise %(amount)s is refunded."
+            ),
+            when=when,
+            amount=Amount(fallback, facts.currency),
+        )
+    if facts.reship_status is ReshipStatus.SHIPPED and facts.reship_due_at:
+        return Words(
+            N_(
+                "The replacement is on its way: the buyer confirms it arrived. If it has not arrived by "
+                "%(at)s UTC, the buyer can reopen the dispute."
+            ),
+            at=Moment(facts.reship_due_at),
         )
     if facts.refund_status is RefundStatus.PENDING and facts.refund_due_at:
         return Words(

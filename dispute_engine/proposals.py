@@ -33,13 +33,16 @@ def validate_terms(
     received: bool,
     allow_zero: bool = False,
 ) -> ProposalForm:
-    """Check a proposal's fields; raise FormInvalid naming each wrong one (N2, O6, O7)."""
+    """Check a proposal's fields; raise FormInvalid naming each wrong one (N2, O6, O7, F6).
+
+    A re-shipment's amount is what the buyer gets back if the seller does not ship in time (F6).
+    """
     errors: dict[str, str] = {}
     try:
         chosen = Resolution(str(resolution))
     except ValueError:
         chosen = None
-        errors["resolution"] = Words(N_("Choose Refund only or Return goods and refund."))
+        errors["resolution"] = Words(N_("Choose Refund only, Return goods and refund, or Re-shipment."))
     if chosen is Resolution.RETURN_AND_REFUND and not received:
         errors["resolution"] = Words(N_("Return goods and refund needs goods the buyer received."))
     parsed: Decimal | None = None

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from .calendar import add_business_days
 from .policy import Policy
-from .vocabulary import RefundStatus, ReturnStatus, State
+from .vocabulary import RefundStatus, ReshipStatus, ReturnStatus, State
 from .words import N_, Words
 
 
@@ -36,6 +36,7 @@ def order_status(
     state: State | None,
     refund: RefundStatus | None = None,
     return_: ReturnStatus | None = None,
+    reship: ReshipStatus | None = None,
 ) -> str:
     """What the order page says of an order, following its dispute (the seeds' "Payment processing")."""
     settled = Words(N_("Completed")) if receipt_confirmed else Words(N_("Pending confirmation"))
@@ -45,6 +46,8 @@ def order_status(
         return Words(N_("In dispute"))
     if return_ in (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.SHIPPED):
         return Words(N_("Return in progress"))
+    if reship in (ReshipStatus.AWAITING_SHIPMENT, ReshipStatus.SHIPPED):
+        return Words(N_("Re-shipment in progress"))  # F6
     if refund is RefundStatus.PENDING:
         return Words(N_("Payment processing"))  # closed in the buyer's favour, the refund not paid yet
     if refund is RefundStatus.REFUNDED:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from .calendar import add_days
 from .facts import DisputeFacts
-from .vocabulary import Actor, DeadlineKind, RefundStatus, ReturnStatus, State
+from .vocabulary import Actor, DeadlineKind, RefundStatus, ReshipStatus, ReturnStatus, State
 from .words import N_, Words
 
 REFUND_PAYMENT = "refund_payment"  # F1: not a clock that acts, but a date the seller is held to
@@ -40,11 +40,12 @@ _TASKS = {
     DeadlineKind.DECISION_ANSWERS: Words(N_("accept one of the mediator's solutions or reject them")),
     DeadlineKind.RETURN_SHIPMENT: Words(N_("ship the item back and enter the return tracking number")),
     DeadlineKind.RETURN_CONFIRMATION: Words(N_("confirm whether the returned item arrived")),
+    DeadlineKind.RESHIP_SHIPMENT: Words(N_("ship the replacement and enter its tracking number")),
 }
 
 
 def person_deadlines(facts: DisputeFacts) -> tuple[PersonDeadline, ...]:
-    """Every deadline now running against a buyer or a seller (S1, M2, M4, F2, F1); never N1."""
+    """Every deadline now running against a buyer or a seller (S1, M2, M4, F2, F6, F1); never N1."""
     found: list[PersonDeadline] = []
 
     def add(kind: DeadlineKind, at: datetime, party: Actor, rule: str) -> None:
@@ -66,6 +67,9 @@ def person_deadlines(facts: DisputeFacts) -> tuple[PersonDeadline, ...]:
             add(DeadlineKind.RETURN_SHIPMENT, facts.return_due_at, Actor.BUYER, "F2")
         elif facts.return_status is ReturnStatus.SHIPPED:
             add(DeadlineKind.RETURN_CONFIRMATION, facts.return_due_at, Actor.SELLER, "F2")
+    shipping = facts.state is State.CLOSED and facts.reship_status is ReshipStatus.AWAITING_SHIPMENT
+    if shipping and facts.reship_due_at is not None:
+        add(DeadlineKind.RESHIP_SHIPMENT, facts.reship_due_at, Actor.SELLER, "F6")
     if facts.refund_status is RefundStatus.PENDING and facts.refund_due_at is not None:
         found.append(
             PersonDeadline(

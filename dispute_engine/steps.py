@@ -82,7 +82,8 @@ def take(
         case Action.ESCALATE | Action.APPEAL:
             return Step(rule, before, after, escalates=True)
         case Action.REOPEN:
-            return Step(rule, before, after, reopens=True)
+            # C5: a re-shipped parcel that never arrived; C2: a cancelled dispute.
+            return Step("C5" if before is State.CLOSED else rule, before, after, reopens=True)
         case Action.CANCEL:
             outcome = Outcome.ARBITRATION_CANCELLED if before is State.ESCALATED else Outcome.CANCELLED
             return Step(rule, before, after, closing=Closing(outcome, NOTHING))
@@ -118,7 +119,7 @@ def _final(facts: DisputeFacts, solution: int | None, step: Step) -> Step:
 
 
 def on_deadline(facts: DisputeFacts, deadline: Deadline) -> Step:
-    """What a passed deadline does (S1, N1, M3, M4, F2), as a step dated at the deadline."""
+    """What a passed deadline does (S1, N1, M3, M4, F2, F6), as a step dated at the deadline."""
     effect = effect_of(facts, deadline)
     before = facts.state
     match effect.kind:

@@ -9,7 +9,7 @@ from datetime import datetime
 from .calendar import add_days
 from .errors import NotPermitted, RuleViolation
 from .facts import DisputeFacts
-from .vocabulary import Action, Actor, RefundStatus, ReturnStatus, State
+from .vocabulary import Action, Actor, RefundStatus, ReshipStatus, ReturnStatus, State
 from .words import N_, Moment, Words
 
 Guard = Callable[[DisputeFacts, Actor, datetime], RuleViolation | None]
@@ -83,9 +83,33 @@ def _may_decide(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViolati
 
 
 def _reopen_window(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViolation | None:
+    if facts.state is State.CLOSED:
+        return _replacement_overdue(facts, now)
     if now > facts.open_until:
         return RuleViolation("C2", N_("The time to reopen ended on %(at)s UTC."), at=Moment(facts.open_until))
     return None
+
+
+def _replacement_overdue(facts: DisputeFacts, now: datetime) -> RuleViolation | None:
+    """C5: a closed dispute reopens only when its new parcel's delivery window passed unconfirmed."""
+    if facts.reship_status is not ReshipStatus.SHIPPED or facts.reship_due_at is None:
+        return RuleViolation(
+            "C5", N_("A closed dispute can be reopened only when a re-shipped parcel did not arrive.")
+        )
+    if now <= facts.reship_due_at:
+        return RuleViolation(
+            "C5",
+            N_("The new parcel may still arrive: if it has not by %(at)s UTC, you can reopen the dispute."),
+            at=Moment(facts.reship_due_at),
+        )
+    return None
+
+
+def _reship_is(status: ReshipStatus, rule: str, message: str) -> Guard:
+    def guard(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViolation | None:
+        return None if facts.reship_status is status else RuleViolation(rule, message)
+
+    return guard
 
 
 def _appeal_window(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViolation | None:
@@ -105,9 +129,9 @@ def _appeal_window(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViol
     return None
 
 
-def _return_is(status: ReturnStatus, message: str) -> Guard:
+def _return_is(status: ReturnStatus, message: str, rule: str = "F2") -> Guard:
     def guard(facts: DisputeFacts, actor: Actor, now: datetime) -> RuleViolation | None:
-        return None if facts.return_status is status else RuleViolation("F2", message)
+        return None if facts.return_status is status else RuleViolation(rule, message)
 
     return guard
 
@@ -179,8 +203,8 @@ TABLE: dict[Action, Transition] = {
         Transition(
             Action.REOPEN,
             "C2",
-            {State.CANCELLED: BUYER_ONLY},
-            {State.CANCELLED: State.AWAITING_SELLER},
+            {State.CANCELLED: BUYER_ONLY, State.CLOSED: BUYER_ONLY},  # closed: C5
+            {State.CANCELLED: State.AWAITING_SELLER, State.CLOSED: State.AWAITING_SELLER},
             _reopen_window,
         ),
         Transition(
@@ -201,6 +225,30 @@ TABLE: dict[Action, Transition] = {
             "F2",
             {State.CLOSED: SELLER_ONLY},
             guard=_return_is(ReturnStatus.SHIPPED, N_("There is no shipped return to confirm.")),
+        ),
+        Transition(
+            Action.SET_RETURN_ADDRESS,
+            "F5",
+            {State.CLOSED: SELLER_ONLY},
+            guard=_return_is(
+                ReturnStatus.AWAITING_SHIPMENT,
+                N_("The return address can be given only before the item is shipped."),
+                "F5",
+            ),
+        ),
+        Transition(
+            Action.SHIP_REPLACEMENT,
+            "F6",
+            {State.CLOSED: SELLER_ONLY},
+            guard=_reship_is(
+                ReshipStatus.AWAITING_SHIPMENT, "F6", N_("There is no re-shipment waiting to be sent.")
+            ),
+        ),
+        Transition(
+            Action.CONFIRM_REPLACEMENT,
+            "F7",
+            {State.CLOSED: BUYER_ONLY},
+            guard=_reship_is(ReshipStatus.SHIPPED, "F7", N_("There is no re-shipped parcel to confirm.")),
         ),
         Transition(
             Action.MARK_REFUNDED,

@@ -47,15 +47,27 @@ PARTIES = (Actor.BUYER, Actor.SELLER)
 
 
 class Resolution(StrEnum):
-    """What the buyer gets (O6)."""
+    """What the buyer gets (O6), or, agreed later, a new parcel (F6)."""
 
     REFUND_ONLY = "refund_only"  # the buyer keeps the item, or never got it
     RETURN_AND_REFUND = "return_and_refund"  # the buyer ships the item back first
+    # F6: the seller sends the item again; the amount is refunded if it does not ship in time.
+    RESHIP = "reship"
 
     @property
     def label(self) -> str:
         """The words the sources use."""
-        return Words(N_("Refund only") if self is Resolution.REFUND_ONLY else N_("Return goods and refund"))
+        return Words(
+            {
+                Resolution.REFUND_ONLY: N_("Refund only"),
+                Resolution.RETURN_AND_REFUND: N_("Return goods and refund"),
+                Resolution.RESHIP: N_("Re-shipment"),
+            }[self]
+        )
+
+
+# What the buyer may ask for in the dispute form (O6); a re-shipment is agreed or decided later (F6).
+REQUESTABLE = (Resolution.REFUND_ONLY, Resolution.RETURN_AND_REFUND)
 
 
 class Outcome(StrEnum):
@@ -158,6 +170,9 @@ class Action(StrEnum):
     APPEAL = "appeal"  # C3 "Submit a complaint"
     SHIP_RETURN = "ship_return"  # F2
     CONFIRM_RETURN = "confirm_return"  # F2
+    SET_RETURN_ADDRESS = "set_return_address"  # F5
+    SHIP_REPLACEMENT = "ship_replacement"  # F6
+    CONFIRM_REPLACEMENT = "confirm_replacement"  # F7
     MARK_REFUNDED = "mark_refunded"  # F1
     # The platform's own: which mediator holds an escalated case (the rules are silent on it).
     TAKE_CASE = "take_case"
@@ -174,6 +189,7 @@ class DeadlineKind(StrEnum):
     DECISION_ANSWERS = "decision_answers"  # M4, M3
     RETURN_SHIPMENT = "return_shipment"  # F2
     RETURN_CONFIRMATION = "return_confirmation"  # F2
+    RESHIP_SHIPMENT = "reship_shipment"  # F6
 
 
 class RefundStatus(StrEnum):
@@ -191,3 +207,14 @@ class ReturnStatus(StrEnum):
     SHIPPED = "shipped"
     RECEIVED = "received"  # confirmed by the seller, or assumed after its deadline
     LAPSED = "lapsed"  # the buyer did not ship in time: no refund
+
+
+class ReshipStatus(StrEnum):
+    """A re-shipment's life (F6, F7, C5)."""
+
+    AWAITING_SHIPMENT = "awaiting_shipment"  # the seller enters the new parcel's tracking number
+    SHIPPED = "shipped"  # on its way; the buyer confirms receipt
+    RECEIVED = "received"  # the buyer confirmed it arrived
+    NOT_SHIPPED = "not_shipped"  # the seller missed its deadline: the refund is due instead
+    REOPENED = "reopened"  # it never arrived and the buyer reopened the dispute (C5)
+    WITHDRAWN = "withdrawn"  # a complaint re-closed the dispute on other terms (C3)

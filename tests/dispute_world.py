@@ -83,6 +83,30 @@ class World:
         )
         return dispute
 
+    def agree_on_a_reshipment(self, opened: datetime, agreed: datetime, fallback: str = "30.00") -> Dispute:
+        """The seller rejects, offering to send the item again (`fallback` back if it does not ship),
+        and the buyer accepts (F6): a re-shipment is due."""
+        from webapp.disputes import negotiation
+
+        dispute = self.open(opened)
+        offer = {"resolution": "reship", "amount": fallback, "comment": "I send a new one."}
+        proposal = self.act(
+            self.seller,
+            dispute,
+            Action.REJECT_REQUEST,
+            opened + (agreed - opened) / 2,
+            lambda c: negotiation.reject_request(c, offer),
+        )
+        proposal_id = proposal.id
+        self.act(
+            self.buyer,
+            dispute,
+            Action.ACCEPT_PROPOSAL,
+            agreed,
+            lambda c: negotiation.accept_proposal(c, proposal_id),
+        )
+        return self.reload(dispute)
+
     def take(self, dispute: Dispute, at: datetime, mediator: User | None = None) -> None:
         """The mediator (the world's unless given) takes the escalated case, so it may act on it."""
         self.act(mediator or self.mediator, dispute, Action.TAKE_CASE, at, take_case)

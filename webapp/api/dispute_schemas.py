@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apiflask import fields, validators
 
-from dispute_engine import Reason, Resolution, State
+from dispute_engine import REQUESTABLE, Reason, State
 from webapp.api.schemas import AMOUNT, EXTERNAL_ID, ORDER_ID, FileIn, ListingOut, Schema, when
 
 
@@ -14,7 +14,7 @@ class DisputeOpenIn(Schema):
     )
     received = fields.Boolean(required=True)
     reason = fields.String(required=True, validate=validators.OneOf([r.value for r in Reason]))
-    resolution = fields.String(required=True, validate=validators.OneOf([r.value for r in Resolution]))
+    resolution = fields.String(required=True, validate=validators.OneOf([r.value for r in REQUESTABLE]))
     amount = fields.String(required=True, validate=AMOUNT)
     description = fields.String(required=True, validate=validators.Length(max=4000))
     evidence = fields.List(fields.Nested(FileIn), load_default=list, validate=validators.Length(max=10))

@@ -40,8 +40,17 @@ class DisputeEscalated:
 
 
 @dataclass(frozen=True)
+class DisputeReopened:
+    """The buyer reopened the dispute (C2 after a cancelling, C5 after a re-shipment that never came)."""
+
+    dispute: Dispute
+    at: datetime
+
+
+@dataclass(frozen=True)
 class ReturnClockRan:
-    """A return's deadline passed: it lapses, or counts as received (F2)."""
+    """A return's or a re-shipment's deadline passed: it lapses, counts as received (F2), or the
+    refund is due instead of the new parcel (F6)."""
 
     dispute: Dispute
     effect: EffectKind

@@ -81,7 +81,7 @@ def _proposal_of(ctx: ActionContext, proposal_id: int, party: Actor) -> Proposal
 def _check_unused_terms(form: dict[str, str]) -> None:
     """Without an amount the other terms are not used, but they are still refused when malformed."""
     if (form.get("resolution") or Resolution.REFUND_ONLY.value) not in {r.value for r in Resolution}:
-        raise FormInvalid({"resolution": N_("Choose Refund only or Return goods and refund.")})
+        raise FormInvalid({"resolution": N_("Choose Refund only, Return goods and refund, or Re-shipment.")})
     if len((form.get("comment") or "").strip()) > COMMENT_MAX:
         raise FormInvalid(
             {"comment": Words(N_("Keep the comment under %(limit)s characters."), limit=COMMENT_MAX)}

@@ -27,6 +27,7 @@ MAX_DEADLINES_AT_ONCE = 20
 CLOCK_EVENTS = {
     EffectKind.RETURN_LAPSED: "return_lapsed",
     EffectKind.RETURN_ASSUMED_RECEIVED: "return_received",
+    EffectKind.RESHIP_NOT_SHIPPED: "reshipment_not_shipped",
 }
 
 

@@ -24,7 +24,14 @@ from dispute_engine import (
 )
 from dispute_engine.words import N_, Amount, Words, join
 from webapp.core.extensions import db
-from webapp.disputes.events import DisputeChanged, DisputeClosed, DisputeEscalated, ReturnClockRan, publish
+from webapp.disputes.events import (
+    DisputeChanged,
+    DisputeClosed,
+    DisputeEscalated,
+    DisputeReopened,
+    ReturnClockRan,
+    publish,
+)
 from webapp.disputes.facts import dispute_facts
 from webapp.disputes.models import Dispute, ProposalStatus
 from webapp.history.record import record
@@ -99,6 +106,7 @@ def _persist(ctx: ActionContext, step: Step, comment: str) -> list[str]:
         dispute.outcome = dispute.outcome_resolution = dispute.outcome_amount = None
         dispute.outcome_comment = ""
         dispute.table_the_request(ctx.person.id, at)
+        notes += publish(DisputeReopened(dispute, at))
     dispute.state = step.after
     if step.closing:
         dispute.closed_at = at

@@ -212,6 +212,30 @@ SPECS = (
         Words(N_("Return tracking number saved.")),
     ),
     ActionSpec(
+        "return-address",
+        Action.SET_RETURN_ADDRESS,
+        lambda c, f, u: settlement.set_return_address(c, f.get("return_address", "")),
+        Words(N_("The return address was saved: the buyer sees it in the return instructions.")),
+        part="settlement",
+    ),
+    ActionSpec(
+        "ship-replacement",
+        Action.SHIP_REPLACEMENT,
+        lambda c, f, u: settlement.ship_replacement(c, f.get("tracking_number", "")),
+        Words(N_("The new parcel's tracking number was saved: the buyer sees it.")),
+        part="settlement",
+    ),
+    ActionSpec(
+        "confirm-replacement",
+        Action.CONFIRM_REPLACEMENT,
+        lambda c, f, u: settlement.confirm_replacement(c),
+        Words(N_("You confirmed the replacement arrived.")),
+        confirm=Words(
+            N_("Confirming is final: the re-shipment ends and the dispute can no longer be reopened for it.")
+        ),
+        part="settlement",
+    ),
+    ActionSpec(
         "confirm-return",
         Action.CONFIRM_RETURN,
         lambda c, f, u: settlement.confirm_return(c),
@@ -258,6 +282,14 @@ def consequence(spec: ActionSpec, ctx: ActionContext, form: Form) -> str:
         proposal = next((p for p in ctx.dispute.proposals if str(p.id) == form.get("proposal_id")), None)
         if proposal is not None:
             amount = Amount(proposal.amount, currency)
+            if proposal.resolution is Resolution.RESHIP:
+                return Words(
+                    N_(
+                        "Accepting is final: the dispute closes, the seller sends the item again and enters "
+                        "its tracking number; if it does not ship in time, %(amount)s will be refunded."
+                    ),
+                    amount=amount,
+                )
             if proposal.resolution is Resolution.RETURN_AND_REFUND:
                 return Words(
                     N_(

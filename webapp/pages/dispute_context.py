@@ -24,6 +24,7 @@ from dispute_engine import (
 )
 from dispute_engine.reasons import guidance_for, seller_guidance_for
 from dispute_engine.refunds import refund_arrival
+from dispute_engine.returns import return_postage
 from dispute_engine.review import review_estimate
 from webapp.accounts.models import mediators
 from webapp.core.policies import policy_named
@@ -38,7 +39,7 @@ from webapp.mediation.records import party_records
 from webapp.orders.listing import snapshot_of
 from webapp.pages import windows
 from webapp.pages.windows import Window
-from webapp.settlement.facts import active_refund, active_return
+from webapp.settlement.facts import active_refund, active_reshipment, active_return
 
 # The parts of the page that refresh themselves; an action re-renders them all (not the thread's
 # messages, which have their own cursor). The forms to write and to add evidence come and go with
@@ -143,6 +144,8 @@ def _settlement(dispute: Dispute, actor: Actor, now: datetime, window: Window) -
     return {
         "refund": refund,
         "return_": active_return(dispute),
+        "postage": return_postage(dispute.reason),
+        "reshipment": active_reshipment(dispute),
         "arrival": refund_arrival(policy_named(dispute.policy), paid_at),
     }
 

@@ -14,9 +14,9 @@ from flask import render_template, request
 
 from dispute_engine import (
     REASONS,
+    REQUESTABLE,
     FormInvalid,
     Reason,
-    Resolution,
     format_money,
     in_transit_reason_opens_at,
     opening_window,
@@ -142,7 +142,7 @@ def form_context(
             if Reason.PROTECTION_EXPIRING_IN_TRANSIT.value in offered
             else None
         ),
-        "resolutions": list(Resolution),
+        "resolutions": list(REQUESTABLE),  # a re-shipment is agreed later, not asked for (F6)
         "return_closed": follow_received and got is False,
         "received": got,
         "guidance": _reason_info(values.get("reason")),

@@ -20,6 +20,7 @@ EVENT_TYPES = (
     "refund.due",
     "refund.overdue",
     "return.shipped",
+    "replacement.shipped",
     "dispute.closed",
 )
 

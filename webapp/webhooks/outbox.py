@@ -46,6 +46,7 @@ ORDER = (
     "decision.final",
     "dispute.closed",
     "return.shipped",
+    "replacement.shipped",
     "refund.due",
     "dispute.updated",
 )
@@ -171,5 +172,7 @@ def _changed(event: DisputeChanged) -> None:
         found.append(("decision.proposed", {}))
     if event.action == "return_shipped":
         found.append(("return.shipped", {}))
+    if event.action == "replacement_shipped":
+        found.append(("replacement.shipped", {}))
     for event_type, extra in sorted(found, key=lambda item: ORDER.index(item[0])):
         write(event.dispute, event_type, event.at, extra)

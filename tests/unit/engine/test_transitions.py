@@ -31,6 +31,7 @@ from dispute_engine import (
     Actor,
     DisputeFacts,
     RefundStatus,
+    ReshipStatus,
     ReturnStatus,
     RuleViolation,
     State,
@@ -89,7 +90,14 @@ def ready_for(state: State, action: Action) -> DisputeFacts:
         return_status={
             Action.SHIP_RETURN: ReturnStatus.AWAITING_SHIPMENT,
             Action.CONFIRM_RETURN: ReturnStatus.SHIPPED,
+            Action.SET_RETURN_ADDRESS: ReturnStatus.AWAITING_SHIPMENT,
         }.get(action),
+        reship_status={
+            Action.SHIP_REPLACEMENT: ReshipStatus.AWAITING_SHIPMENT,
+            Action.CONFIRM_REPLACEMENT: ReshipStatus.SHIPPED,
+            Action.REOPEN: ReshipStatus.SHIPPED,  # C5: its delivery window passed
+        }.get(action),
+        reship_due_at=NOW - SECOND if action is Action.REOPEN else NOW + SECOND,
     )
 
 
@@ -145,7 +153,7 @@ CLOSING = parse_table(
     """
              awaiting_seller  negotiating  escalated  closed  cancelled
     cancel   B                B            B          -       -
-    reopen   -                -            -          -       B
+    reopen   -                -            -          B       B
     appeal   -                -            -          B       -
     """
 )
@@ -155,6 +163,9 @@ SETTLEMENT = parse_table(
                     awaiting_seller  negotiating  escalated  closed  cancelled
     ship_return     -                -            -          B       -
     confirm_return  -                -            -          S       -
+    set_return_address -             -            -          S       -
+    ship_replacement    -            -            -          S       -
+    confirm_replacement -            -            -          B       -
     mark_refunded   -                -            -          SM      -
     """
 )
@@ -193,12 +204,12 @@ def test_m2_m4_m5_m6_who_may_take_part_in_mediation_in_which_state(action, state
 
 
 @pytest.mark.parametrize(("action", "state", "actor"), triples(CLOSING))
-def test_c1_c2_c3_who_may_cancel_reopen_and_appeal_in_which_state(action, state, actor):
+def test_c1_c2_c3_c5_who_may_cancel_reopen_and_appeal_in_which_state(action, state, actor):
     assert_table(CLOSING, action, state, actor)
 
 
 @pytest.mark.parametrize(("action", "state", "actor"), triples(SETTLEMENT))
-def test_f1_f2_who_may_settle_the_refund_and_the_return_in_which_state(action, state, actor):
+def test_f1_f2_f5_f6_f7_who_may_settle_the_refund_the_return_and_the_reshipment(action, state, actor):
     assert_table(SETTLEMENT, action, state, actor)
 
 
@@ -218,6 +229,7 @@ LEADS_TO = {
     (State.NEGOTIATING, Action.CANCEL): State.CANCELLED,  # C1
     (State.ESCALATED, Action.CANCEL): State.CLOSED,  # C1 "Cancel arbitration"
     (State.CANCELLED, Action.REOPEN): State.AWAITING_SELLER,  # C2
+    (State.CLOSED, Action.REOPEN): State.AWAITING_SELLER,  # C5: a re-shipped parcel never arrived
     (State.CLOSED, Action.APPEAL): State.ESCALATED,  # C3
 }
 ALL_TABLES = NEGOTIATION | THREAD_AND_EVIDENCE | MEDIATION | CLOSING | SETTLEMENT | ASSIGNMENT
@@ -228,7 +240,7 @@ ALLOWED_PAIRS = sorted(
 
 
 @pytest.mark.parametrize(("state", "action"), ALLOWED_PAIRS, ids=str)
-def test_s2_s3_n1_n4_n5_m5_c1_c2_c3_where_each_action_leads(state, action):
+def test_s2_s3_n1_n4_n5_m5_c1_c2_c3_c5_where_each_action_leads(state, action):
     assert next_state(facts(state=state), action) is LEADS_TO.get((state, action), state)
 
 
@@ -490,7 +502,8 @@ def test_c2_a_cancelled_dispute_reopens_while_the_o3_window_is_open():
 def test_c2_an_arbitration_cancelled_dispute_is_closed_and_cannot_be_reopened():
     with pytest.raises(RuleViolation) as refused:
         check(closed(), Actor.BUYER, Action.REOPEN, after_opening(11))
-    assert refused.value.rule == "C2"
+    # A closed dispute reopens only for a re-shipped parcel that never arrived (C5).
+    assert refused.value.rule == "C5" and "re-shipped parcel" in refused.value.message
 
 
 def test_c3_the_buyer_may_appeal_within_seven_days_of_closing():
@@ -588,6 +601,14 @@ def test_f2_the_seller_confirms_only_a_shipped_return(status):
     with pytest.raises(RuleViolation) as refused:
         check(closed(return_status=status), Actor.SELLER, Action.CONFIRM_RETURN, after_opening(11))
     assert refused.value.rule == "F2"
+
+
+@pytest.mark.parametrize("status", [None, ReturnStatus.SHIPPED, ReturnStatus.RECEIVED, ReturnStatus.LAPSED])
+def test_f5_the_seller_gives_a_return_address_only_before_the_item_is_shipped(status):
+    check(closed(return_status=ReturnStatus.AWAITING_SHIPMENT), Actor.SELLER, Action.SET_RETURN_ADDRESS, NOW)
+    with pytest.raises(RuleViolation) as refused:
+        check(closed(return_status=status), Actor.SELLER, Action.SET_RETURN_ADDRESS, NOW)
+    assert refused.value.rule == "F5"
 
 
 def test_f2_a_return_runs_ship_then_confirm():
