@@ -29,6 +29,16 @@ def test_h3_a_deadline_is_said_as_time_left_due_now_or_overdue_by(delta: timedel
 
 
 def test_h3_the_browsers_countdown_uses_the_same_words() -> None:
+    """app.js says it with the words the page gives it (in the page's language), English when none."""
     script = APP_JS.read_text()
-    for words in ('" left"', '"due now"', '"overdue by "', '" h "', '" min"', '" day "', '" days "'):
+    assert "countdownWords" in script
+    for words in (
+        '"{n} day"',
+        '"{n} days"',
+        '"{n} h"',
+        '"{n} min"',
+        '"{time} left"',
+        '"due now"',
+        '"overdue by {time}"',
+    ):
         assert words in script, words

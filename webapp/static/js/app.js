@@ -6,18 +6,44 @@
   // The server renders the seconds left by its own clock (which tests and demos can move),
   // so the countdown runs from that number, never from the browser's idea of "now".
   // The same words as webapp/core/wording.py: "2 days 3 h 5 min left", "due now", "overdue by 4 h 10 min".
-  function duration(seconds) {
+  // The server writes them in the page's language on <body data-countdown-words> (webapp/core/formatting.py);
+  // English is the fallback when a page has none.
+  var ENGLISH = {
+    lang: "en",
+    days: { one: "{n} day", other: "{n} days" },
+    hours: "{n} h",
+    minutes: "{n} min",
+    left: "{time} left",
+    due: "due now",
+    overdue: "overdue by {time}",
+  };
+
+  function words() {
+    try {
+      return JSON.parse(document.body.dataset.countdownWords || "null") || ENGLISH;
+    } catch (error) {
+      return ENGLISH;
+    }
+  }
+
+  function dayWord(said, days) {
+    var category = window.Intl && Intl.PluralRules ? new Intl.PluralRules(said.lang).select(days) : days === 1 ? "one" : "other";
+    return (said.days[category] || said.days.other || said.days.many || "{n}").replace("{n}", days);
+  }
+
+  function duration(said, seconds) {
     var days = Math.floor(seconds / 86400);
     var hours = Math.floor((seconds % 86400) / 3600);
     var minutes = Math.floor((seconds % 3600) / 60);
-    var text = days ? days + (days === 1 ? " day " : " days ") : "";
-    return text + hours + " h " + minutes + " min";
+    var text = days ? dayWord(said, days) + " " : "";
+    return text + said.hours.replace("{n}", hours) + " " + said.minutes.replace("{n}", minutes);
   }
 
   function formatLeft(seconds) {
-    if (seconds >= 60) return duration(seconds) + " left";
-    if (seconds > -60) return "due now";
-    return "overdue by " + duration(-seconds);
+    var said = words();
+    if (seconds >= 60) return said.left.replace("{time}", duration(said, seconds));
+    if (seconds > -60) return said.due;
+    return said.overdue.replace("{time}", duration(said, -seconds));
   }
 
   function startCountdowns(root) {
