@@ -17,77 +17,90 @@ import pytest
 from jinja2 import Environment, nodes
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "webapp" / "templates"
-READ_ATTRIBUTES = {
-    "title",
-    "aria-label",
-    "placeholder",
-    "alt",
-    "aria-description",
-    "hx-confirm",
-    "data-confirm",
-}
+READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "aria-description", "hx-confirm", "data-confirm"}
 BUTTON_TYPES = {"submit", "button", "reset"}
 WORD = re.compile(r"[^\W\d_]{2,}")  # two letters in a row, in any script
+# Not words to translate: addresses (/openapi.json) and acronyms (UTC, SHA-256, ZIP).
+NON_WORDS = re.compile(r"[\w.-]*(?:/[\w.-]+)+|\b[A-Z0-9]+(?:-[A-Z0-9]+)*\b")
 TRANS_BLOCK = re.compile(r"{%-?\s*(trans|pluralize)\b.*?%}.*?{%-?\s*endtrans\s*-?%}", re.S)
-JINJA = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
-TRANSLATING = {"_", "gettext", "ngettext", "lazy_gettext", "pgettext", "npgettext"}
+PRINT = re.compile(r"{{-?(.*?)-?}}", re.S)
+OTHER_JINJA = re.compile(r"{%.*?%}|{#.*?#}", re.S)
+MARK = re.compile(r"\x01(\d+)\x02")
+DYNAMIC_TAG = re.compile(r"<(/?){{.*?}}")  # <{{ tag }} ...>: a tag all the same
+ENV = Environment(extensions=["jinja2.ext.i18n"])
 
 
-class _Reader(HTMLParser):
-    """Collects the human text of an HTML fragment: its text nodes and the attributes read aloud."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        for name, value in attrs:
-            button_value = name == "value" and tag == "input" and values.get("type") in BUTTON_TYPES
-            if value and (name in READ_ATTRIBUTES or button_value) and WORD.search(value):
-                self.found.append(f'{tag}[{name}]="{value}"')
-
-    handle_startendtag = handle_starttag
-
-    def handle_data(self, data: str) -> None:
-        if WORD.search(data):
-            self.found.append(data.strip())
+def _words(text: str) -> bool:
+    return bool(WORD.search(NON_WORDS.sub(" ", MARK.sub(" ", text))))
 
 
-def _printed_literals(source: str) -> list[str]:
-    """String constants that a `{{ }}` prints as they are (not passed to a call, a filter or a test)."""
+def _printed_literals(expression: str) -> list[str]:
+    """String constants that `{{ expression }}` prints as they are (not passed to a call, filter or test)."""
     found: list[str] = []
 
     def visit(node: nodes.Node) -> None:
-        if isinstance(node, nodes.Const) and isinstance(node.value, str) and WORD.search(node.value):
+        if isinstance(node, nodes.Const) and isinstance(node.value, str) and _words(node.value):
             found.append(repr(node.value))
         elif isinstance(node, nodes.CondExpr):
             for part in (node.expr1, node.expr2):
                 if part is not None:
                     visit(part)
-        elif isinstance(node, (nodes.Concat,)):
+        elif isinstance(node, nodes.Concat):
             for part in node.nodes:
                 visit(part)
-        elif isinstance(node, (nodes.Or, nodes.And)):
+        elif isinstance(node, (nodes.Or, nodes.And, nodes.Add)):
             visit(node.left)
             visit(node.right)
 
-    tree = Environment(extensions=["jinja2.ext.i18n"]).parse(source)
-    for output in tree.find_all(nodes.Output):
+    for output in ENV.parse("{{" + expression + "}}").find_all(nodes.Output):
         for child in output.nodes:
-            if not isinstance(child, nodes.TemplateData):
-                visit(child)
+            visit(child)
     return found
+
+
+class _Reader(HTMLParser):
+    """Collects the human text of a template's HTML: its text nodes and the attributes read aloud."""
+
+    def __init__(self, printed: list[str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.printed = printed
+        self.found: list[str] = []
+
+    def _read(self, text: str, where: str) -> None:
+        if _words(text):
+            self.found.append(where or text.strip())
+        for index in MARK.findall(text):
+            self.found.extend(_printed_literals(self.printed[int(index)]))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name, value in attrs:
+            button_value = name == "value" and tag == "input" and values.get("type") in BUTTON_TYPES
+            if value and (name in READ_ATTRIBUTES or button_value):
+                self._read(value, f'{tag}[{name}]="{value}"')
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data: str) -> None:
+        self._read(data, "")
 
 
 def untranslated(source: str) -> list[str]:
     """The human text in a template's source that no translation call covers."""
+    printed: list[str] = []
+
+    def mark(match: re.Match[str]) -> str:
+        printed.append(match.group(1))
+        return f"\x01{len(printed) - 1}\x02"
+
     html = TRANS_BLOCK.sub(" ", source)
-    html = JINJA.sub(lambda match: "\x00" if match.group(0).startswith("{{") else " ", html)
-    reader = _Reader()
+    html = DYNAMIC_TAG.sub(lambda match: f"<{match.group(1)}div", html)
+    html = PRINT.sub(mark, html)
+    html = OTHER_JINJA.sub(" ", html)
+    reader = _Reader(printed)
     reader.feed(html)
     reader.close()
-    return reader.found + _printed_literals(source)
+    return reader.found
 
 
 def test_the_scan_finds_a_sentence_left_in_english() -> None:
@@ -95,13 +108,14 @@ def test_the_scan_finds_a_sentence_left_in_english() -> None:
     <h1>{{ _('Your disputes') }}</h1>
     <p>{% trans n=3 %}{{ n }} files{% endtrans %} · {{ count }} · 45%</p>
     <p>Nothing to show here.</p>
-    <button aria-label="Close">×</button>
+    <button aria-label="Close">&times;</button>
     <input type="submit" value="Send">
     <input type="hidden" name="kind" value="photo">
     <span>{{ 'you' if mine else _('the buyer') }}</span>
     {% endblock %}"""
     found = untranslated(sample)
     assert found == ["Nothing to show here.", 'button[aria-label]="Close"', 'input[value]="Send"', "'you'"]
+    assert untranslated('<p class="{{ \'alert\' if bad else \'note\' }}">{{ _(\'Saved\') }} (UTC, SHA-256)</p>') == []
 
 
 def test_the_scan_lets_translated_text_and_non_words_pass() -> None:

@@ -104,6 +104,18 @@ TERMS = {
     "bronze": lazy_gettext("bronze"),
     "silver": lazy_gettext("silver"),
     "gold": lazy_gettext("gold"),
+    "done": lazy_gettext("done"),
+    "current": lazy_gettext("current"),
+    "upcoming": lazy_gettext("upcoming"),
+    "skipped": lazy_gettext("skipped"),
+    "lapsed": lazy_gettext("lapsed"),
+    # the actions a confirmation names ("Yes, escalate")
+    "escalate": lazy_gettext("escalate"),
+    "cancel": lazy_gettext("cancel"),
+    "accept": lazy_gettext("accept"),
+    "appeal": lazy_gettext("submit the complaint"),
+    "accept solution": lazy_gettext("accept solution"),
+    "final decision": lazy_gettext("final decision"),
 }
 
 
