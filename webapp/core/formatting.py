@@ -109,6 +109,10 @@ TERMS = {
     "upcoming": lazy_gettext("upcoming"),
     "skipped": lazy_gettext("skipped"),
     "lapsed": lazy_gettext("lapsed"),
+    "awaiting_seller": lazy_gettext("awaiting seller"),
+    "negotiating": lazy_gettext("negotiating"),
+    "escalated": lazy_gettext("escalated"),
+    "cancelled": lazy_gettext("cancelled"),
     # the actions a confirmation names ("Yes, escalate")
     "escalate": lazy_gettext("escalate"),
     "cancel": lazy_gettext("cancel"),
