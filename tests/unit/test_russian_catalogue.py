@@ -25,10 +25,11 @@ def _page_messages() -> set[str | tuple[str, ...]]:
     )
     for _filename, _line, message, _comments, _context in templates:
         found.add(message)
-    for _line, message, _comments, _context in extract_from_file(
-        "python", str(ROOT / "webapp" / "core" / "formatting.py"), keywords=KEYWORDS
-    ):
-        found.add(message)
+    for module in ("webapp/core/formatting.py", "webapp/accounts/language.py"):
+        for _line, message, _comments, _context in extract_from_file(
+            "python", str(ROOT / module), keywords=KEYWORDS
+        ):
+            found.add(message)
     return found
 
 

@@ -10,7 +10,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from flask import Flask
-from flask_babel import get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import get_locale, get_translations, gettext, lazy_gettext
 
 from dispute_engine import money as exact
 
@@ -52,9 +52,13 @@ def countdown_words() -> dict[str, Any]:
     samples: dict[str, int] = {}
     for n in range(200):
         samples.setdefault(rule(n), n)
+    day_words = get_translations()  # Flask-Babel's ngettext fills %(num)s with the sample itself
     return {
         "lang": str(_locale()),
-        "days": {tag: ngettext("%(num)s day", "%(num)s days", n, num="{n}") for tag, n in samples.items()},
+        "days": {
+            tag: day_words.ngettext("%(num)s day", "%(num)s days", n) % {"num": "{n}"}
+            for tag, n in samples.items()
+        },
         "hours": gettext("%(hours)s h", hours="{n}"),
         "minutes": gettext("%(minutes)s min", minutes="{n}"),
         "left": gettext("%(time)s left", time="{time}"),
