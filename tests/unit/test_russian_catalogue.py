@@ -1,4 +1,4 @@
-"""The Russian catalogue covers every sentence of the pages, with the same placeholders (issue 11, item 17)."""
+"""The Russian catalogue covers every sentence of the pages, with the same placeholders (issue 11/17)."""
 
 from __future__ import annotations
 
@@ -65,8 +65,8 @@ def test_a_russian_sentence_keeps_the_placeholders_of_its_english_one() -> None:
         for string in strings:
             # a singular Russian form may say the number in words ("одна минута"), never a new name
             if (
-                string
-                and not _placeholders(string) <= expected
+                (string
+                and not _placeholders(string) <= expected)
                 or (string and expected - _placeholders(string) - {"num"})
             ):
                 wrong.append((ids[0], string))

@@ -139,8 +139,11 @@ def test_the_scan_finds_a_sentence_left_in_english() -> None:
 
 
 def test_the_scan_lets_translated_text_and_non_words_pass() -> None:
-    sample = """<p title="{{ _('Due') }}">{{ _('Hello %(name)s', name=n) }} — 3/4 · {{ x|when }} (#{{ id }})</p>
-    {% if a == 'buyer' %}<a href="{{ url_for('home.index') }}">{{ ngettext('%(num)d day', '%(num)d days', d) }}</a>{% endif %}"""
+    sample = (
+        """<p title="{{ _('Due') }}">{{ _('Hello %(name)s', name=n) }} — 3/4 · {{ x|when }} (#{{ id }})</p>"""
+        """{% if a == 'buyer' %}<a href="{{ url_for('home.index') }}">"""
+        """{{ ngettext('%(num)d day', '%(num)d days', d) }}</a>{% endif %}"""
+    )
     assert untranslated(sample) == []
 
 
