@@ -64,10 +64,8 @@ def test_a_russian_sentence_keeps_the_placeholders_of_its_english_one() -> None:
         expected = set().union(*(_placeholders(i) for i in ids))
         for string in strings:
             # a singular Russian form may say the number in words ("одна минута"), never a new name
-            if (
-                (string
-                and not _placeholders(string) <= expected)
-                or (string and expected - _placeholders(string) - {"num"})
+            if (string and not _placeholders(string) <= expected) or (
+                string and expected - _placeholders(string) - {"num"}
             ):
                 wrong.append((ids[0], string))
     assert wrong == []
