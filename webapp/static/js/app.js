@@ -70,9 +70,11 @@
     field.form.requestSubmit();
   });
 
-  document.addEventListener("DOMContentLoaded", function () { startCountdowns(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { startCountdowns(document); });
-  if (document.readyState !== "loading") startCountdowns(document);
+  // The first tick at once: the server's words may be in another language than the page's until then.
+  function start() { startCountdowns(document); tick(); }
+  document.addEventListener("DOMContentLoaded", start);
+  document.addEventListener("htmx:afterSettle", start);
+  if (document.readyState !== "loading") start();
   setInterval(tick, 15000);
 })();
 
@@ -84,15 +86,25 @@
   document.documentElement.classList.add("js");
   var MB = 1024 * 1024;
 
+  // What the queue says, in the page's language: the form carries the words (data-say-*), English otherwise.
+  function say(form, key, english, values) {
+    var text = form.dataset[key] || english;
+    Object.keys(values || {}).forEach(function (name) { text = text.replace("{" + name + "}", values[name]); });
+    return text;
+  }
+
   function refusal(form, file, queued) {
     var isVideo = (file.type || "").indexOf("video/") === 0;
     var limit = Number(form.dataset[isVideo ? "maxVideoBytes" : "maxPhotoBytes"]);
-    if (file.size === 0) return "the file is empty.";
+    if (file.size === 0) return say(form, "sayEmpty", "the file is empty.");
     if (limit && file.size > limit) {
-      return "it is larger than " + Math.round(limit / MB) + " MB, the limit for a " + (isVideo ? "video." : "photo.");
+      var mb = { mb: Math.round(limit / MB) };
+      return isVideo
+        ? say(form, "sayVideoTooBig", "it is larger than {mb} MB, the limit for a video.", mb)
+        : say(form, "sayPhotoTooBig", "it is larger than {mb} MB, the limit for a photo.", mb);
     }
     var room = Number(form.dataset.maxItems) - Number(form.dataset.have) - queued;
-    if (room <= 0) return "your evidence is limited to " + form.dataset.maxItems + " items.";
+    if (room <= 0) return say(form, "sayTooMany", "your evidence is limited to {count} items.", { count: form.dataset.maxItems });
     return "";
   }
 
@@ -112,7 +124,8 @@
     var bar = document.createElement("progress");
     bar.max = 100;
     bar.value = 0;
-    bar.setAttribute("aria-label", "Uploading " + file.name);
+    bar.setAttribute("aria-label", say(form, "sayUploading", "Uploading {name}", { name: file.name }));
+    bar.setAttribute("data-uploading", "");
     li.appendChild(bar);
     var one = document.createElement("form");
     one.hidden = true;
@@ -143,7 +156,7 @@
     Array.prototype.forEach.call(fileList, function (file) {
       var why = refusal(form, file, queued);
       if (why) {
-        row(queue, file, ": not uploaded, " + why, "upload-row--refused").setAttribute("role", "alert");
+        row(queue, file, say(form, "sayRefused", ": not uploaded, {why}", { why: why }), "upload-row--refused").setAttribute("role", "alert");
         return;
       }
       queued += 1;
@@ -181,7 +194,7 @@
     var detail = event.detail;
     if (!detail.lengthComputable || !detail.total) return;
     var holder = event.target.closest("li.upload-row") || event.target;
-    var bar = holder.querySelector("progress[aria-label^='Uploading'], progress[data-upload-progress]");
+    var bar = holder.querySelector("progress[data-uploading], progress[data-upload-progress]");
     if (!bar) return;
     bar.hidden = false;
     bar.value = Math.round((detail.loaded / detail.total) * 100);
