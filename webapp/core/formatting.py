@@ -8,9 +8,9 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from flask import Flask
-from flask_babel import get_locale, get_translations, gettext, lazy_gettext
+from flask_babel import get_locale, get_translations, gettext, lazy_gettext, ngettext
 
 from dispute_engine import money as exact
 
@@ -40,6 +40,24 @@ def money(amount: Decimal, currency: str) -> str:
         locale=_locale(),
         currency_digits=False,
     ).replace("\u00a0", " ")
+
+
+def number(value: float | Decimal, pattern: str = "#,##0.#") -> str:
+    """A number with the page's decimal mark and grouping ("8.2" in English, "8,2" in Russian)."""
+    return format_decimal(value, pattern, locale=_locale())
+
+
+def file_size(size: int) -> str:
+    """Like Jinja's filesizeformat (1000s: "8.2 kB", "1 Byte"), in the page's language."""
+    if size < 1000:
+        return ngettext("%(num)d Byte", "%(num)d Bytes", size)
+    units = (lazy_gettext("kB"), lazy_gettext("MB"), lazy_gettext("GB"), lazy_gettext("TB"))
+    value = float(size)
+    for unit in units:
+        value /= 1000
+        if value < 1000 or unit is units[-1]:
+            break
+    return f"{number(value, '0.0')} {unit}"
 
 
 def countdown_words() -> dict[str, Any]:
@@ -136,4 +154,6 @@ def term(value: object) -> str:
 def register(app: Flask) -> None:
     """Templates write `{{ at|when }}`, `{{ at|when('dd MMM y') }}` and `{{ money(amount, 'USD') }}`."""
     app.add_template_filter(when, "when")
+    app.add_template_filter(number, "number")
+    app.add_template_filter(file_size, "filesizeformat")  # Jinja's own, said in the page's language
     app.jinja_env.globals.update(money_in=money, countdown_words=countdown_words, term=term)
