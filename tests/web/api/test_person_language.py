@@ -5,7 +5,6 @@ from __future__ import annotations
 from api_helpers import Api
 
 
-
 def test_a_marketplace_may_choose_for_a_person_and_null_means_not_chosen(api: Api):
     """The API keeps taking a locale (a choice); without one the person has none and the output says null."""
     person = {"role": "buyer", "name": "Ann", "email": "ann@shop.example"}
