@@ -139,7 +139,7 @@ TERMS = {
     "escalate": lazy_gettext("escalate"),
     "cancel": lazy_gettext("cancel"),
     "accept": lazy_gettext("accept"),
-    "appeal": lazy_gettext("submit the complaint"),
+    "appeal": lazy_gettext("appeal"),
     "accept solution": lazy_gettext("accept solution"),
     "final decision": lazy_gettext("final decision"),
 }
