@@ -38,6 +38,7 @@ DYNAMIC_TAG = re.compile(r"<(/?){{.*?}}")  # <{{ tag }} ...>: a tag all the same
 ENV = Environment(extensions=["jinja2.ext.i18n"])
 # Macros that write pieces of a tag (attributes, class names), never text a person reads.
 TAG_PIECES = {"orders/_form_macros.html"}
+CSS_ARGUMENTS = {"cls", "class_"}  # a macro's class names, not words
 
 
 def _words(text: str) -> bool:
@@ -117,7 +118,29 @@ def untranslated(source: str) -> list[str]:
     reader = _Reader(printed)
     reader.feed(html)
     reader.close()
-    return reader.found
+    return reader.found + _words_given_to_macros(source)
+
+
+def _words_given_to_macros(source: str) -> list[str]:
+    """Words passed to a macro (`filter_select(..., 'Stage', ...)`): it prints them as they are.
+
+    An argument written like a sentence or a label (a space or a capital letter) counts; names like
+    'home-filters' or 'stage' are ids and values.
+    """
+    tree = ENV.parse(source)
+    macros = {m.name for m in tree.find_all(nodes.Macro)}
+    for imported in tree.find_all(nodes.FromImport):
+        macros.update(name if isinstance(name, str) else name[1] for name in imported.names)
+    found = []
+    for call in tree.find_all(nodes.Call):
+        if not (isinstance(call.node, nodes.Name) and call.node.name in macros):
+            continue
+        given = [*call.args, *(k.value for k in call.kwargs if k.key not in CSS_ARGUMENTS)]
+        for value in given:
+            text = value.value if isinstance(value, nodes.Const) and isinstance(value.value, str) else ""
+            if _words(text) and (" " in text or text != text.lower()):
+                found.append(repr(text))
+    return found
 
 
 def test_the_scan_finds_a_sentence_left_in_english() -> None:
@@ -129,9 +152,17 @@ def test_the_scan_finds_a_sentence_left_in_english() -> None:
     <input type="submit" value="Send">
     <input type="hidden" name="kind" value="photo">
     <span>{{ 'you' if mine else _('the buyer') }}</span>
+    {% from "dashboard/_macros.html" import filter_select %}
+    {{ filter_select('home-filters', url, 'stage', 'Stage', stages, filters.stage, _('All stages')) }}
     {% endblock %}"""
     found = untranslated(sample)
-    assert found == ["Nothing to show here.", 'button[aria-label]="Close"', 'input[value]="Send"', "'you'"]
+    assert found == [
+        "Nothing to show here.",
+        'button[aria-label]="Close"',
+        'input[value]="Send"',
+        "'you'",
+        "'Stage'",
+    ]
     assert (
         untranslated("<p class=\"{{ 'alert' if bad else 'note' }}\">{{ _('Saved') }} (UTC, SHA-256)</p>")
         == []
