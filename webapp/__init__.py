@@ -31,6 +31,7 @@ BLUEPRINTS: list[str] = [
     "webapp.dashboard.home_page:bp",
     "webapp.accounts.routes:bp",
     "webapp.accounts.link_routes:bp",
+    "webapp.accounts.language:bp",
     "webapp.pages.orders:bp",
     "webapp.pages.protection:bp",
     "webapp.pages.dispute:bp",

@@ -69,6 +69,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("health.healthz", "GET"): EVERYONE,
     ("health.readyz", "GET"): PUBLIC_PROBE,
     ("accounts.logout", "POST"): EVERYONE,
+    ("language.choose", "POST"): EVERYONE,  # the header's language switch, before logging in too
     ("home.index", "GET"): SIGNED_IN,
     ("orders.index", "GET"): SIGNED_IN,
     ("notifications.index", "GET"): SIGNED_IN,

@@ -50,7 +50,9 @@ class User(UserMixin, Model):
     membership_tier: Mapped[MembershipTier] = mapped_column(
         string_enum(MembershipTier), default=MembershipTier.REGULAR
     )
-    locale: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
+    # The language the person chose (in the header or through their marketplace); None: not yet,
+    # so their browser's Accept-Language decides.
+    locale: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # Every session carries the generation it was made in (see get_id); bumping it ends them all.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -56,7 +56,9 @@ class PersonIn(Schema):
     name = fields.String(required=True, validate=validators.Length(min=1, max=120))
     email = fields.Email(required=True, validate=validators.Length(max=254))
     locale = fields.String(
-        load_default="en",
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The person's language (en, ru, pt-BR...); null or absent: not chosen."},
         validate=[
             validators.Length(max=16),
             validators.Regexp(
@@ -75,7 +77,11 @@ class PersonOut(Schema):
     role = fields.String(required=True)
     name = fields.String(required=True)
     email = fields.String(required=True)
-    locale = fields.String(required=True)
+    locale = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The language the person chose; null until they choose one."},
+    )
     membership_tier = fields.String(required=True)
     created_at = when(required=True)
 

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, has_request_context, request
+from flask import Flask, Response, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
 from flask_login import current_user
+
+from webapp.core import formatting
 
 # The languages a person can choose, in the order the header's switch lists them.
 LANGUAGES: dict[str, str] = {"en": "English", "ru": "Русский"}
@@ -22,17 +24,29 @@ TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 babel = Babel()
 
 
+def supported(tag: object) -> str | None:
+    """The language we speak for a tag like "ru", "ru-RU" or "RU_ru"; None for others (or none)."""
+    if not isinstance(tag, str) or not tag:
+        return None
+    language = tag.replace("_", "-").split("-", 1)[0].strip().lower()
+    return language if language in LANGUAGES else None
+
+
 def select_locale() -> str:
-    """The person's own choice first, then the browser's Accept-Language, then English."""
+    """The person's own choice first (account, else the cookie), then Accept-Language, then English."""
     if not has_request_context():
         return DEFAULT_LANGUAGE  # a job says what it sends inside force_locale(the recipient's language)
-    chosen = getattr(current_user, "locale", None) if current_user else None
-    if chosen in LANGUAGES:
-        return str(chosen)
-    cookie = request.cookies.get(LANGUAGE_COOKIE)
-    if cookie in LANGUAGES:
-        return str(cookie)
-    return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT_LANGUAGE)
+    chosen = supported(getattr(current_user, "locale", None) if current_user else None)
+    if chosen:
+        return chosen
+    cookie = supported(request.cookies.get(LANGUAGE_COOKIE))
+    if cookie:
+        return cookie
+    for tag, _quality in request.accept_languages:
+        language = supported(tag)
+        if language:
+            return language
+    return DEFAULT_LANGUAGE
 
 
 def current_language() -> str:
@@ -64,3 +78,13 @@ def init_app(app: Flask) -> None:
     # pushed (a CLI command, a test): each request chooses afresh for whoever sends it.
     app.before_request(refresh)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language)
+    app.after_request(vary_by_language)
+    formatting.register(app)
+
+
+def vary_by_language(response: Response) -> Response:
+    """A page's words depend on the account (session cookie), the lang cookie and Accept-Language."""
+    if response.mimetype == "text/html":
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+    return response

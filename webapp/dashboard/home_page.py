@@ -6,8 +6,8 @@ from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from dispute_engine import format_money
 from webapp.core import clock, htmx
+from webapp.core.formatting import money
 from webapp.dashboard.party import STAGE_CHOICES, HomeFilters, party_home
 
 bp = Blueprint("home", __name__)
@@ -28,5 +28,5 @@ def index() -> Response:
         filters=filters,
         stages=STAGE_CHOICES,
         now=now,
-        money=format_money,
+        money=money,
     )

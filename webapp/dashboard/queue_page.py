@@ -6,10 +6,10 @@ from flask import Blueprint, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from dispute_engine import format_money
 from webapp.accounts.access import role_required
 from webapp.accounts.models import Role
 from webapp.core import clock, htmx
+from webapp.core.formatting import money
 from webapp.dashboard.queue import (
     HOLDER_CHOICES,
     STATUS_CHOICES,
@@ -38,5 +38,5 @@ def queue() -> Response:
         statuses=STATUS_CHOICES,
         holders=HOLDER_CHOICES,
         now=now,
-        money=format_money,
+        money=money,
     )

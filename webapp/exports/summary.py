@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import render_template
 
-from dispute_engine import REASONS, format_money
+from dispute_engine import REASONS
+from webapp.core.formatting import money
 from webapp.evidence.views import shown_items
 from webapp.exports.contents import CaseFiles
 from webapp.exports.pdf import html_to_pdf
@@ -25,7 +26,7 @@ def summary_html(case: CaseFiles, files: list[dict[str, Any]], person: str, at: 
         person=person,
         at=at,
         reason_label=REASONS[dispute.reason].label,
-        money=lambda amount: format_money(amount, dispute.currency),
+        money=lambda amount: money(amount, dispute.currency),
         evidence=case.evidence,
         omitted=case.omitted,
         files=files,

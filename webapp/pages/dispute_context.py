@@ -16,7 +16,6 @@ from dispute_engine import (
     State,
     describe_figures,
     figures,
-    format_money,
     mediation_status,
     progress,
     reasons_for,
@@ -27,6 +26,7 @@ from dispute_engine.refunds import refund_arrival
 from dispute_engine.returns import return_postage
 from dispute_engine.review import review_estimate
 from webapp.accounts.models import mediators
+from webapp.core.formatting import money
 from webapp.core.policies import policy_named
 from webapp.disputes.assignment import allowed_for
 from webapp.disputes.facts import dispute_facts
@@ -93,7 +93,7 @@ def base_context(dispute: Dispute, actor: Actor, now: datetime) -> dict[str, Any
         "evidence_guidance": evidence_guidance(dispute, actor),
         "reasons": reasons_for(dispute.received),
         "appeal_reasons": APPEAL_REASONS,
-        "money": lambda amount: format_money(amount, dispute.currency),
+        "money": lambda amount: money(amount, dispute.currency),
         "amounts_said": describe_figures(figures(facts), dispute.currency),
         "policy": policy_named(dispute.policy),
         "minimum": smallest_amount(dispute.currency),

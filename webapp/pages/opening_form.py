@@ -17,7 +17,6 @@ from dispute_engine import (
     REQUESTABLE,
     FormInvalid,
     Reason,
-    format_money,
     in_transit_reason_opens_at,
     opening_window,
     reasons_for,
@@ -25,6 +24,7 @@ from dispute_engine import (
 )
 from dispute_engine.reasons import ReasonInfo
 from dispute_engine.words import N_, Moment, Words
+from webapp.core.formatting import money
 from webapp.core.policies import policy_named
 from webapp.disputes.opening import validate_opening_form
 from webapp.orders.models import Order
@@ -147,8 +147,8 @@ def form_context(
         "received": got,
         "guidance": _reason_info(values.get("reason")),
         "reasons": REASONS,
-        "minimum": format_money(smallest_amount(order.currency), order.currency),
-        "maximum": format_money(order.total, order.currency),
+        "minimum": money(smallest_amount(order.currency), order.currency),
+        "maximum": money(order.total, order.currency),
         "window_closes_at": opening_window(order.facts(), policy_named(order.policy))[1],
         "anchors": ANCHORS,
         "files_lost": files_lost,

@@ -11,9 +11,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from dispute_engine import FormInvalid, RuleViolation, format_money
+from dispute_engine import FormInvalid, RuleViolation
 from webapp.core import clock, htmx
 from webapp.core.extensions import db
+from webapp.core.formatting import money
 from webapp.core.refusals import refusal_of
 from webapp.core.uploads import uploads_from_request
 from webapp.disputes.models import Dispute
@@ -66,7 +67,7 @@ def orders_page(now: datetime, shown: Mapping[int, Panel] | None = None) -> str:
                 "protection": panels[order.id],
             }
         )
-    return render_template("orders/index.html", rows=rows, money=format_money)
+    return render_template("orders/index.html", rows=rows, money=money)
 
 
 @bp.get("/orders")

@@ -5,33 +5,45 @@
 
   // The server renders the seconds left by its own clock (which tests and demos can move),
   // so the countdown runs from that number, never from the browser's idea of "now".
-  // The same words as webapp/core/wording.py: "2 days 3 h 5 min left", "due now", "overdue by 4 h 10 min",
-  // and its Russian from the catalogue when the page is in Russian (<html lang="ru">), plural forms and all.
-  var RUSSIAN = (document.documentElement.lang || "").slice(0, 2) === "ru";
+  // The same words as webapp/core/wording.py: "2 days 3 h 5 min left", "due now", "overdue by 4 h 10 min".
+  // The server writes them in the page's language on <body data-countdown-words> (webapp/core/formatting.py);
+  // English is the fallback when a page has none.
+  var ENGLISH = {
+    lang: "en",
+    days: { one: "{n} day", other: "{n} days" },
+    hours: "{n} h",
+    minutes: "{n} min",
+    left: "{time} left",
+    due: "due now",
+    overdue: "overdue by {time}",
+  };
 
-  function russianDays(n) {
-    var form = n % 10 === 1 && n % 100 !== 11 ? 0 : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? 1 : 2;
-    return n + [" день ", " дня ", " дней "][form];
+  function words() {
+    try {
+      return JSON.parse(document.body.dataset.countdownWords || "null") || ENGLISH;
+    } catch (error) {
+      return ENGLISH;
+    }
   }
 
-  function duration(seconds) {
+  function dayWord(said, days) {
+    var category = window.Intl && Intl.PluralRules ? new Intl.PluralRules(said.lang).select(days) : days === 1 ? "one" : "other";
+    return (said.days[category] || said.days.other || said.days.many || "{n}").replace("{n}", days);
+  }
+
+  function duration(said, seconds) {
     var days = Math.floor(seconds / 86400);
     var hours = Math.floor((seconds % 86400) / 3600);
     var minutes = Math.floor((seconds % 3600) / 60);
-    if (RUSSIAN) return (days ? russianDays(days) : "") + hours + " ч " + minutes + " мин";
-    var text = days ? days + (days === 1 ? " day " : " days ") : "";
-    return text + hours + " h " + minutes + " min";
+    var text = days ? dayWord(said, days) + " " : "";
+    return text + said.hours.replace("{n}", hours) + " " + said.minutes.replace("{n}", minutes);
   }
 
   function formatLeft(seconds) {
-    if (RUSSIAN) {
-      if (seconds >= 60) return "осталось " + duration(seconds);
-      if (seconds > -60) return "срок наступил";
-      return "просрочено на " + duration(-seconds);
-    }
-    if (seconds >= 60) return duration(seconds) + " left";
-    if (seconds > -60) return "due now";
-    return "overdue by " + duration(-seconds);
+    var said = words();
+    if (seconds >= 60) return said.left.replace("{time}", duration(said, seconds));
+    if (seconds > -60) return said.due;
+    return said.overdue.replace("{time}", duration(said, -seconds));
   }
 
   function startCountdowns(root) {
@@ -58,9 +70,11 @@
     field.form.requestSubmit();
   });
 
-  document.addEventListener("DOMContentLoaded", function () { startCountdowns(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { startCountdowns(document); });
-  if (document.readyState !== "loading") startCountdowns(document);
+  // The first tick at once: the server's words may be in another language than the page's until then.
+  function start() { startCountdowns(document); tick(); }
+  document.addEventListener("DOMContentLoaded", start);
+  document.addEventListener("htmx:afterSettle", start);
+  if (document.readyState !== "loading") start();
   setInterval(tick, 15000);
 })();
 
@@ -72,15 +86,25 @@
   document.documentElement.classList.add("js");
   var MB = 1024 * 1024;
 
+  // What the queue says, in the page's language: the form carries the words (data-say-*), English otherwise.
+  function say(form, key, english, values) {
+    var text = form.dataset[key] || english;
+    Object.keys(values || {}).forEach(function (name) { text = text.replace("{" + name + "}", values[name]); });
+    return text;
+  }
+
   function refusal(form, file, queued) {
     var isVideo = (file.type || "").indexOf("video/") === 0;
     var limit = Number(form.dataset[isVideo ? "maxVideoBytes" : "maxPhotoBytes"]);
-    if (file.size === 0) return "the file is empty.";
+    if (file.size === 0) return say(form, "sayEmpty", "the file is empty.");
     if (limit && file.size > limit) {
-      return "it is larger than " + Math.round(limit / MB) + " MB, the limit for a " + (isVideo ? "video." : "photo.");
+      var mb = { mb: Math.round(limit / MB) };
+      return isVideo
+        ? say(form, "sayVideoTooBig", "it is larger than {mb} MB, the limit for a video.", mb)
+        : say(form, "sayPhotoTooBig", "it is larger than {mb} MB, the limit for a photo.", mb);
     }
     var room = Number(form.dataset.maxItems) - Number(form.dataset.have) - queued;
-    if (room <= 0) return "your evidence is limited to " + form.dataset.maxItems + " items.";
+    if (room <= 0) return say(form, "sayTooMany", "your evidence is limited to {count} items.", { count: form.dataset.maxItems });
     return "";
   }
 
@@ -100,7 +124,8 @@
     var bar = document.createElement("progress");
     bar.max = 100;
     bar.value = 0;
-    bar.setAttribute("aria-label", "Uploading " + file.name);
+    bar.setAttribute("aria-label", say(form, "sayUploading", "Uploading {name}", { name: file.name }));
+    bar.setAttribute("data-uploading", "");
     li.appendChild(bar);
     var one = document.createElement("form");
     one.hidden = true;
@@ -131,7 +156,7 @@
     Array.prototype.forEach.call(fileList, function (file) {
       var why = refusal(form, file, queued);
       if (why) {
-        row(queue, file, ": not uploaded, " + why, "upload-row--refused").setAttribute("role", "alert");
+        row(queue, file, say(form, "sayRefused", ": not uploaded, {why}", { why: why }), "upload-row--refused").setAttribute("role", "alert");
         return;
       }
       queued += 1;
@@ -169,7 +194,7 @@
     var detail = event.detail;
     if (!detail.lengthComputable || !detail.total) return;
     var holder = event.target.closest("li.upload-row") || event.target;
-    var bar = holder.querySelector("progress[aria-label^='Uploading'], progress[data-upload-progress]");
+    var bar = holder.querySelector("progress[data-uploading], progress[data-upload-progress]");
     if (!bar) return;
     bar.hidden = false;
     bar.value = Math.round((detail.loaded / detail.total) * 100);
