@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (Russian words: their Cyrillic letters are meant)
 """A story in Russian (issue 11, item 17): the buyer's browser asks for Russian, the seller switches to it.
 
 Words that Python writes (stage names, the next step, history sentences, form labels of the login
