@@ -4,7 +4,7 @@ Everyone had "en" by default, so a choice could not be told from the default; th
 browser's Accept-Language now decides until the person (or their marketplace) chooses.
 
 Revision ID: c7e41d9a2b58
-Revises: a0f9c7f5c122
+Revises: 7c3e91d4b2a6
 Create Date: 2026-12-04 20:30:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c7e41d9a2b58'
-down_revision = 'a0f9c7f5c122'
+down_revision = '7c3e91d4b2a6'
 branch_labels = None
 depends_on = None
 
