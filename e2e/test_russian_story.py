@@ -8,13 +8,15 @@ themselves say, so it holds before and after that half is merged.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from actions import PASSWORD, log_in, new_order, order_card, press
 from conftest import ROOT
 from playwright.sync_api import Locator, Page, expect
+from sqlalchemy import create_engine, text
 
 DESKTOP = {"width": 1280, "height": 900}
 SCREENSHOT = ROOT / "docs" / "screenshots" / "dispute-russian-desktop.png"
@@ -39,7 +41,20 @@ def log_in_in_russian(page: Page, base_url: str, email: str) -> None:
     expect(page.get_by_role("button", name="Выйти")).to_be_visible()
 
 
+@pytest.fixture
+def seller_back_in_english(server_env: dict[str, str]) -> Iterator[None]:
+    """The seller's choice of Russian is kept on the account: give it back, or every later test is Russian."""
+    yield
+    engine = create_engine(server_env["DATABASE_URL"])
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE users SET locale = NULL WHERE email = 'seller@example.com'"))
+    finally:
+        engine.dispose()
+
+
 def test_a_buyer_opens_a_dispute_in_russian_and_the_seller_switches_to_russian_to_answer(
+    seller_back_in_english: None,
     new_context: Callable[..., Any],
     base_url: str,
     server_env: dict[str, str],
