@@ -1,0 +1,107 @@
+"""Every refusal of the pages is translatable: a Russian reader is told in Russian why a file was refused
+(E1), that a limit was hit, and which demo accounts there are; the English is unchanged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from dispute_world import World, ago
+from hostile_files import fake_mp4, png_header
+from test_evidence_locker import HX, jpeg, text, upload
+from test_request_limits import JPEG_HEAD, StreamedBody, send
+
+from webapp.accounts.demo_people import PASSWORD, PEOPLE
+from webapp.core.extensions import db
+
+MB = 1024 * 1024
+BOTH = pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+
+
+def russian_buyer(world: World, auth: Any) -> int:
+    """A dispute of a buyer who chose Russian, logged in; its id."""
+    dispute = world.open(ago(1))
+    world.buyer.locale = "ru"
+    db.session.commit()
+    auth.login_as(world.buyer)
+    return dispute.id
+
+
+@BOTH
+def test_e1_a_file_that_is_neither_photo_nor_video_is_refused_in_russian_with_the_limits(
+    client, auth, world: World, headers
+):
+    response = upload(client, russian_buyer(world, auth), b"just some notes", "notes.txt", headers=headers)
+    html = text(response)
+    assert response.status_code == 422
+    assert "notes.txt — не фото и не видео. Мы принимаем фото (JPEG, PNG, WebP, HEIC, GIF) и видео" in html
+    assert "МБ на фото" in html and "мин. на видео" in html
+    assert "is not a photo or video" not in html and " MB" not in html
+
+
+@BOTH
+@pytest.mark.parametrize(
+    ("name", "content", "refusal"),
+    [
+        pytest.param(
+            "bomb.png",
+            png_header(30000, 30000),
+            "bomb.png: 30000 × 30000 пикселей; фото принимаются размером до 50 мегапикселей.",  # noqa: RUF001
+            id="png-bomb",
+        ),
+        pytest.param(
+            "clip.mp4",
+            fake_mp4(),
+            "clip.mp4: Это видео не удалось прочитать: возможно, оно неполное или повреждено.",
+            id="fake-mp4",
+        ),
+    ],
+)
+def test_e1_a_hostile_file_is_refused_in_russian(
+    client, auth, world: World, headers, name: str, content: bytes, refusal: str
+):
+    response = upload(client, russian_buyer(world, auth), content, name, headers=headers)
+    assert response.status_code == 422
+    assert refusal in text(response)
+    assert "accepted" not in text(response) and "could not be read" not in text(response)
+
+
+def test_e1_the_dispute_page_states_the_upload_limits_in_russian(client, auth, world: World):
+    html = text(client.get(f"/disputes/{russian_buyer(world, auth)}"))
+    assert (
+        "Принимаем фото (JPEG, PNG, WebP, HEIC, GIF) и видео (MP4, MOV, WebM, 3GP): до 20 МБ на фото, "
+        "до 500 МБ и 10 мин. на видео, всего файлов — не больше 50." in html
+    )
+    assert "a photo," not in html
+
+
+class TestLimits:
+    @pytest.fixture
+    def app_config(self) -> dict[str, Any]:
+        return {"RATELIMIT_UPLOADS": "1 per hour", "MAX_PHOTO_BYTES": MB}
+
+    @BOTH
+    def test_e1_a_photo_over_its_limit_is_refused_in_russian_as_it_streams_in(
+        self, client, auth, world: World, headers
+    ):
+        dispute_id = russian_buyer(world, auth)
+        response = send(client, dispute_id, StreamedBody(JPEG_HEAD, 3 * MB, "big.jpg"), headers=headers)
+        assert response.status_code == 413
+        assert "big.jpg больше 1 МБ — это наибольший размер фото, который мы принимаем." in text(response)
+
+    @BOTH
+    def test_uploads_past_the_rate_limit_are_refused_in_russian(self, client, auth, world: World, headers):
+        dispute_id = russian_buyer(world, auth)
+        assert upload(client, dispute_id, jpeg((1, 1, 1)), "one.jpg").status_code == 303
+        refused = upload(client, dispute_id, jpeg((2, 2, 2)), "two.jpg", headers=headers)
+        assert refused.status_code == 429
+        assert "Вы отправили много файлов за короткое время. Подождите " in text(refused)
+        assert "sent many files" not in text(refused)
+
+
+def test_the_login_page_describes_the_demo_accounts_in_russian(client, make_user):
+    for email, name, role, tier in PEOPLE:
+        make_user(role=role, email=email, tier=tier, name=name, password=PASSWORD)
+    html = text(client.get("/login", headers={"Accept-Language": "ru"}))
+    assert "(покупатель, уровень: золотой)" in html and "(старший посредник)" in html
+    assert "member)" not in html
