@@ -8,11 +8,13 @@ from typing import Any
 import pytest
 from dispute_world import World, ago
 from hostile_files import fake_mp4, png_header
-from test_evidence_locker import HX, jpeg, text, upload
+from test_evidence_locker import HX, items, jpeg, text, upload
 from test_request_limits import JPEG_HEAD, StreamedBody, send
 
+from media import video
 from webapp.accounts.demo_people import PASSWORD, PEOPLE
 from webapp.core.extensions import db
+from webapp.evidence.models import ProcessingStatus
 
 MB = 1024 * 1024
 BOTH = pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
@@ -105,3 +107,14 @@ def test_the_login_page_describes_the_demo_accounts_in_russian(client, make_user
     html = text(client.get("/login", headers={"Accept-Language": "ru"}))
     assert "(покупатель, уровень: золотой)" in html and "(старший посредник)" in html
     assert "member)" not in html
+
+
+def test_e3_a_file_that_could_not_be_prepared_says_why_in_russian(client, auth, world: World):
+    dispute_id = russian_buyer(world, auth)
+    assert upload(client, dispute_id, jpeg((4, 4, 4)), "clip.jpg").status_code == 303
+    item = items(dispute_id)[-1]
+    item.status, item.failure_reason = ProcessingStatus.FAILED, str(video.UNREADABLE)
+    db.session.commit()
+    html = text(client.get(f"/disputes/{dispute_id}"))
+    assert "Это видео не удалось прочитать: возможно, оно неполное или повреждено." in html
+    assert "could not be read" not in html

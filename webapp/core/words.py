@@ -80,6 +80,7 @@ def register(app: Flask) -> None:
     """Say every Words a template prints in the reader's language; `say` as a filter for the rest."""
     app.jinja_env.finalize = _finalize
     app.add_template_filter(say, "say")
+    app.add_template_filter(say_stored, "say_stored")
 
 
 def joined(texts: list[str]) -> str:
