@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from dispute_world import World, ago
 from hostile_files import fake_mp4, png_header
+from test_case_export_pages import decided, newest_export
 from test_evidence_locker import HX, items, jpeg, text, upload
 from test_request_limits import JPEG_HEAD, StreamedBody, send
 
@@ -15,6 +16,8 @@ from media import video
 from webapp.accounts.demo_people import PASSWORD, PEOPLE
 from webapp.core.extensions import db
 from webapp.evidence.models import ProcessingStatus
+from webapp.exports.building import WORKER_STOPPED
+from webapp.exports.models import ExportStatus
 
 MB = 1024 * 1024
 BOTH = pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
@@ -118,3 +121,24 @@ def test_e3_a_file_that_could_not_be_prepared_says_why_in_russian(client, auth, 
     html = text(client.get(f"/disputes/{dispute_id}"))
     assert "Это видео не удалось прочитать: возможно, оно неполное или повреждено." in html
     assert "could not be read" not in html
+
+
+@BOTH
+def test_e4_a_failed_case_download_says_why_in_russian(client, auth, world: World, headers):
+    dispute = decided(world)
+    world.seller.locale = "ru"
+    db.session.commit()
+    auth.login_as(world.seller)
+    client.post(f"/disputes/{dispute.id}/exports")
+    export = newest_export()
+    export.status, export.failure_reason = ExportStatus.FAILED, WORKER_STOPPED
+    db.session.commit()
+    refused = client.get(f"/exports/{export.uuid}/download", headers=headers)
+    assert refused.status_code == 409
+    said = (
+        "Не удалось подготовить архив: процесс, который его собирал, каждый раз останавливался. "
+        "Запросите новый."
+    )
+    assert said in text(refused)
+    page = text(client.get(f"/disputes/{dispute.id}/export", headers=headers))
+    assert said in page and "stopped each time" not in page
