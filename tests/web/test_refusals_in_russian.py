@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from dispute_world import World, ago
 from hostile_files import fake_mp4, png_header
 from test_case_export_pages import decided, newest_export
 from test_evidence_locker import HX, items, jpeg, text, upload
+from test_opening_form import FORM
 from test_request_limits import JPEG_HEAD, StreamedBody, send
 
 from media import video
@@ -142,3 +144,30 @@ def test_e4_a_failed_case_download_says_why_in_russian(client, auth, world: Worl
     assert said in text(refused)
     page = text(client.get(f"/disputes/{dispute.id}/export", headers=headers))
     assert said in page and "stopped each time" not in page
+
+
+@BOTH
+def test_o10_the_orders_page_says_in_russian_why_protection_cannot_be_extended(
+    client, auth, world: World, headers
+):
+    russian_buyer(world, auth)
+    html = text(client.get("/orders", headers=headers))
+    assert "По этому заказу открыт спор: решайте вопрос в нём." in html
+    assert "settle it there" not in html
+
+
+@BOTH
+def test_o8_a_bomb_sent_with_the_opening_form_is_refused_in_russian(client, auth, world: World, headers):
+    world.buyer.locale = "ru"
+    db.session.commit()
+    auth.login_as(world.buyer)
+    response = client.post(
+        f"/orders/{world.order.id}/dispute",
+        data={**FORM, "evidence": (io.BytesIO(png_header(30000, 30000)), "bomb.png")},
+        content_type="multipart/form-data",
+        headers=headers,
+    )
+    html = text(response)
+    assert response.status_code == 422
+    assert "bomb.png: 30000 × 30000 пикселей; фото принимаются размером до 50 мегапикселей." in html  # noqa: RUF001
+    assert "are accepted" not in html
