@@ -12,6 +12,7 @@ from hostile_files import fake_mp4, png_header
 from test_case_export_pages import decided, newest_export
 from test_evidence_locker import HX, items, jpeg, text, upload
 from test_opening_form import FORM
+from test_rate_limits import login
 from test_request_limits import JPEG_HEAD, StreamedBody, send
 
 from media import video
@@ -171,3 +172,21 @@ def test_o8_a_bomb_sent_with_the_opening_form_is_refused_in_russian(client, auth
     assert response.status_code == 422
     assert "bomb.png: 30000 × 30000 пикселей; фото принимаются размером до 50 мегапикселей." in html  # noqa: RUF001
     assert "are accepted" not in html
+
+
+class TestLoginLimit:
+    @pytest.fixture
+    def app_config(self) -> dict[str, Any]:
+        return {"RATELIMIT_LOGIN_PER_ACCOUNT": "3 per 15 minutes"}
+
+    def test_too_many_failed_logins_are_refused_in_russian(self, client, make_user):
+        email = make_user(email="target@example.com").email
+        for n in range(3):
+            assert login(client, email, f"guess {n}").status_code == 400
+        client.set_cookie("lang", "ru")
+        guessed = login(client, email, "guess 4")
+        assert guessed.status_code == 429
+        assert (
+            "Слишком много неудачных попыток входа в эту учётную запись или из вашей сети. "
+            "Подождите 15 мин. и попробуйте снова." in text(guessed)
+        )
