@@ -9,6 +9,7 @@ from .calendar import add_days
 from .errors import FormInvalid, NotPermitted, RuleViolation
 from .opening import OrderFacts
 from .policy import Policy
+from .words import N_, Moment, Words
 
 REASON_MAX = 1000
 
@@ -52,44 +53,62 @@ def days_left(facts: ExtensionFacts, policy: Policy) -> int:
 def _check_in_transit(facts: ExtensionFacts, policy: Policy, now: datetime, rule: str) -> None:
     order = facts.order
     if order.dispatched_at is None:
-        raise RuleViolation(rule, "The order has not been dispatched yet: there is nothing in transit.")
+        raise RuleViolation(rule, N_("The order has not been dispatched yet: there is nothing in transit."))
     if order.receipt_confirmed_at is not None:
-        raise RuleViolation(rule, "Receipt of this order was confirmed: the parcel is no longer in transit.")
+        raise RuleViolation(
+            rule, N_("Receipt of this order was confirmed: the parcel is no longer in transit.")
+        )
     if now >= order.protection_ends_at:
         raise RuleViolation(
             rule,
-            f"Buyer protection ended on {order.protection_ends_at:%d %B %Y, %H:%M} UTC and can no longer "
-            'be extended: open a dispute with the reason "protection expiring while in transit".',
+            Words(
+                N_(
+                    "Buyer protection ended on %(ended)s UTC and can no longer be extended: open a dispute "
+                    'with the reason "protection expiring while in transit".'
+                ),
+                ended=Moment(order.protection_ends_at),
+            ),
         )
     if facts.has_open_dispute:
-        raise RuleViolation(rule, "This order has an open dispute: settle it there instead.")
+        raise RuleViolation(rule, N_("This order has an open dispute: settle it there instead."))
     if days_left(facts, policy) < 1:
         raise RuleViolation(
             "O11",
-            f"Buyer protection of this order was already extended as far as {policy.title} allows "
-            f"({policy.protection_extensions_max} times, {policy.protection_extension_total_days} days).",
+            Words(
+                N_(
+                    "Buyer protection of this order was already extended as far as %(policy)s allows "
+                    "(%(times)s times, %(days)s days)."
+                ),
+                policy=policy.title,
+                times=policy.protection_extensions_max,
+                days=policy.protection_extension_total_days,
+            ),
         )
+
+
+def _days_refusal(limit: int) -> Words:
+    return Words(N_("Enter a whole number of days from 1 to %(limit)s."), limit=limit)
 
 
 def parse_days(value: object, limit: int) -> int:
     """A whole number of days from 1 to `limit`, or FormInvalid naming the field "days"."""
     text = str(value if value is not None else "").strip()
     if not text.isdigit() or not text.isascii():
-        raise FormInvalid({"days": f"Enter a whole number of days from 1 to {limit}."})
+        raise FormInvalid({"days": _days_refusal(limit)})
     days = int(text[:6])
     if len(text) > 6 or days < 1 or days > limit:
-        raise FormInvalid({"days": f"Enter a whole number of days from 1 to {limit}."})
+        raise FormInvalid({"days": _days_refusal(limit)})
     return days
 
 
 def check_can_ask(facts: ExtensionFacts, policy: Policy, now: datetime, *, is_buyer: bool) -> None:
     """Raise unless this person may ask for an extension now (O10, O11)."""
     if not is_buyer:
-        raise NotPermitted("O10", "Only the order's buyer can ask for buyer protection to be extended.")
+        raise NotPermitted("O10", N_("Only the order's buyer can ask for buyer protection to be extended."))
     _check_in_transit(facts, policy, now, "O10")
     if facts.request_waiting:
         raise RuleViolation(
-            "O10", "Your request to extend buyer protection is already waiting for the seller."
+            "O10", N_("Your request to extend buyer protection is already waiting for the seller.")
         )
 
 
@@ -106,7 +125,7 @@ def validate_ask(
         errors.update(exc.errors)
     text = str(reason or "").strip()
     if len(text) > REASON_MAX:
-        errors["reason"] = f"Keep the reason under {REASON_MAX} characters."
+        errors["reason"] = Words(N_("Keep the reason under %(count)s characters."), count=REASON_MAX)
     if errors:
         raise FormInvalid(errors)
     return ExtensionAsk(asked, text)
@@ -115,9 +134,11 @@ def validate_ask(
 def check_can_answer(facts: ExtensionFacts, policy: Policy, now: datetime, *, is_seller: bool) -> None:
     """Raise unless this person may grant or decline a waiting request now (O11)."""
     if not is_seller:
-        raise NotPermitted("O11", "Only the order's seller can answer a request to extend buyer protection.")
+        raise NotPermitted(
+            "O11", N_("Only the order's seller can answer a request to extend buyer protection.")
+        )
     if not facts.request_waiting:
-        raise RuleViolation("O11", "No request to extend buyer protection is waiting for an answer.")
+        raise RuleViolation("O11", N_("No request to extend buyer protection is waiting for an answer."))
     _check_in_transit(facts, policy, now, "O11")
 
 

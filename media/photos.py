@@ -21,16 +21,20 @@ import pillow_heif
 from PIL import ExifTags, Image
 
 from media.errors import MediaRejected
+from media.words import N_, Sentence
 
 pillow_heif.register_heif_opener()
 
 OPEN_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF", "GIF")
 # Pillow reports a JPEG with a multi-picture index (common on phones) as "MPO".
 _FORMAT_NAMES = {"MPO": "JPEG"}
-NOT_A_PHOTO = (
-    "This file is not a photo we can read: it may be damaged, incomplete or in another format. "
-    "We accept JPEG, PNG, WebP, HEIC and GIF photos."
+NOT_A_PHOTO = Sentence(
+    N_(
+        "This file is not a photo we can read: it may be damaged, incomplete or in another format. "
+        "We accept JPEG, PNG, WebP, HEIC and GIF photos."
+    )
 )
+THE_PHOTO = Sentence(N_("The photo"))
 WEBP_CONTENT_TYPE = "image/webp"
 WEBP_QUALITY = 80
 WEBP_METHOD = 4  # libwebp effort, 0 (fastest) to 6 (smallest); 4 is its own default balance
@@ -42,7 +46,15 @@ STRIP_BYTES = 8 * 1024 * 1024  # one strip of the full-size picture, converted a
 MAX_PIXELS = 50_000_000  # phones take 48-50 megapixel photos
 # Pillow decodes a WebP through three full-size copies (about 15 bytes a pixel, a JPEG is drafted
 # and a PNG takes 4), so a WebP gets half the limit: 25 MP cost about as much as a 50 MP HEIC.
-_FORMAT_LIMITS = {"WEBP": (25_000_000, "WebP photos")}
+_FORMAT_LIMITS = {
+    "WEBP": (
+        25_000_000,
+        N_("%(name)s is %(width)s × %(height)s pixels; WebP photos up to %(limit)s megapixels are accepted."),  # noqa: RUF001
+    )
+}
+_OVER_THE_LIMIT = N_(
+    "%(name)s is %(width)s × %(height)s pixels; photos up to %(limit)s megapixels are accepted."  # noqa: RUF001
+)
 
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -88,7 +100,7 @@ class PhotoHeader:
     format: str
 
 
-def probe_photo(src: IO[bytes], *, name: str = "The photo", max_pixels: int = MAX_PIXELS) -> PhotoHeader:
+def probe_photo(src: IO[bytes], *, name: str = THE_PHOTO, max_pixels: int = MAX_PIXELS) -> PhotoHeader:
     """Read a photo's size and format from its header alone and refuse it over the limit; rewind it after."""
     start = src.tell()
     try:
@@ -112,10 +124,10 @@ def derive_photo(
 ) -> PhotoDerivatives:
     """Decode a photo once and return upright WebP copies whose longest sides fit the limits."""
     try:
-        with _opened(src, "The photo", max_pixels) as image:
+        with _opened(src, THE_PHOTO, max_pixels) as image:
             width, height = image.size
             file_format = _format(image)
-            _check_pixels("The photo", PhotoHeader(width, height, file_format), max_pixels)
+            _check_pixels(THE_PHOTO, PhotoHeader(width, height, file_format), max_pixels)
             if file_format == "JPEG":
                 # Let libjpeg decode at 1/2, 1/4 or 1/8 scale: a 12 MP photo never exists in full.
                 image.draft("RGB", _fitted_size(image.size, display_px))
@@ -156,7 +168,11 @@ def _opened(src: IO[bytes], name: str, max_pixels: int) -> Iterator[Image.Image]
         if header is not None:
             _check_pixels(name, header, pillows_limit)
         raise MediaRejected(
-            f"{name} is larger than {_megapixels(pillows_limit)} megapixels, the most we accept."
+            Sentence(
+                N_("%(name)s is larger than %(limit)s megapixels, the most we accept."),
+                name=name,
+                limit=_megapixels(pillows_limit),
+            )
         ) from None
 
 
@@ -182,12 +198,11 @@ def _format(image: Image.Image) -> str:
 
 def _check_pixels(name: str, header: PhotoHeader, max_pixels: int) -> None:
     """Refuse a photo with more pixels than its format's limit, saying its size and the limit."""
-    limit, words = _FORMAT_LIMITS.get(header.format, (max_pixels, "photos"))
+    limit, refusal = _FORMAT_LIMITS.get(header.format, (max_pixels, _OVER_THE_LIMIT))
     limit = min(limit, max_pixels)
     if header.width * header.height > limit:
         raise MediaRejected(
-            f"{name} is {header.width} × {header.height} pixels; "  # noqa: RUF001 (meant for people)
-            f"{words} up to {_megapixels(limit)} megapixels are accepted."
+            Sentence(refusal, name=name, width=header.width, height=header.height, limit=_megapixels(limit))
         )
 
 

@@ -25,6 +25,7 @@ import ffmpeg
 
 from media.errors import MediaRejected, MediaTimeout, MediaToolMissing
 from media.tools import StderrTail, ToolFailed, ffmpeg_path, ffprobe_path, kill_group, run_tool, running
+from media.words import N_, Duration, Sentence
 
 __all__ = [
     "CONTAINER_WHITELIST",
@@ -43,10 +44,12 @@ __all__ = [
 CONTAINER_WHITELIST = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm"
 POSTER_MAX_SIDE = 1600
 
-UNREADABLE = "This video could not be read: it may be incomplete or damaged."
-NO_VIDEO = "This file contains no video picture: only video clips can be uploaded here."
-NO_DURATION = "The length of this video could not be read: it may be incomplete or damaged."
-TOO_SLOW = "Processing this video took too long, so it was stopped."
+UNREADABLE = Sentence(N_("This video could not be read: it may be incomplete or damaged."))
+NO_VIDEO = Sentence(N_("This file contains no video picture: only video clips can be uploaded here."))
+NO_DURATION = Sentence(N_("The length of this video could not be read: it may be incomplete or damaged."))
+TOO_SLOW = Sentence(N_("Processing this video took too long, so it was stopped."))
+THIS_VIDEO = Sentence(N_("This video"))
+THE_VIDEO = Sentence(N_("The video"))
 
 # What converting one clip may cost. Phones record up to 4K by default; an 8K frame takes four times
 # as long to decode for a 720p copy that shows no more. 4K at 60 frames a second and slow motion
@@ -75,13 +78,13 @@ class VideoInfo:
     frame_rate: float = 0.0  # frames a second, 0 when the container does not say
 
 
-def probe(path: Path, *, name: str = "This video", timeout: float = 30) -> VideoInfo:
+def probe(path: Path, *, name: str = THIS_VIDEO, timeout: float = 30) -> VideoInfo:
     """Read a video's duration, displayed size, rotation and codecs; refuse anything else."""
     return _probe(_file_url(path), name=name, timeout=timeout)
 
 
 def probe_stream(
-    stream: IO[bytes], *, name: str = "This video", timeout: float = UPLOAD_PROBE_SECONDS
+    stream: IO[bytes], *, name: str = THIS_VIDEO, timeout: float = UPLOAD_PROBE_SECONDS
 ) -> VideoInfo:
     """Probe an upload from its container's header alone, through a file descriptor; rewind it after.
 
@@ -141,19 +144,19 @@ def _probe(
 
 def duration_in_words(seconds: float) -> str:
     """A duration rounded up to the second: "12 minutes", "10 minutes 5 seconds"."""
-    minutes, rest = divmod(math.ceil(seconds), 60)
-    parts = [f"{minutes} minute{'s' * (minutes != 1)}"] if minutes else []
-    if rest or not parts:
-        parts.append(f"{rest} second{'s' * (rest != 1)}")
-    return " ".join(parts)
+    return str(Duration(seconds))
 
 
-def check_duration(info: VideoInfo, max_seconds: float, *, name: str = "The video") -> None:
+def check_duration(info: VideoInfo, max_seconds: float, *, name: str = THE_VIDEO) -> None:
     """Refuse a video longer than max_seconds, saying both lengths."""
     if info.duration_s > max_seconds:
         raise MediaRejected(
-            f"{name} is {duration_in_words(info.duration_s)} long; "
-            f"videos up to {duration_in_words(max_seconds)} are accepted."
+            Sentence(
+                N_("%(name)s is %(length)s long; videos up to %(limit)s are accepted."),
+                name=name,
+                length=Duration(info.duration_s),
+                limit=Duration(max_seconds),
+            )
         )
 
 
@@ -225,7 +228,14 @@ def _video_info(facts: dict[str, Any], name: str) -> VideoInfo:
     streams = facts.get("streams") or []
     if len(streams) > MAX_STREAMS:
         count = len(streams)
-        raise MediaRejected(f"{name} has {count} tracks; videos with up to {MAX_STREAMS} are accepted.")
+        raise MediaRejected(
+            Sentence(
+                N_("%(name)s has %(count)s tracks; videos with up to %(limit)s are accepted."),
+                name=name,
+                count=count,
+                limit=MAX_STREAMS,
+            )
+        )
     video = next(
         (
             s
@@ -279,16 +289,35 @@ def _check_cost(name: str, width: int, height: int, frame_rate: float) -> None:
     """Refuse a picture or a frame rate that would take far longer to convert than a phone video."""
     if width * height > MAX_FRAME_PIXELS:
         raise MediaRejected(
-            f"{name} is {width} × {height} pixels; videos up to 4K (3840 × 2160) are accepted."  # noqa: RUF001
+            Sentence(
+                N_("%(name)s is %(width)s × %(height)s pixels; videos up to 4K (3840 × 2160) are accepted."),  # noqa: RUF001
+                name=name,
+                width=width,
+                height=height,
+            )
         )
+    rate = f"{frame_rate:.0f}"
     if frame_rate > MAX_FRAME_RATE:
         raise MediaRejected(
-            f"{name} has {frame_rate:.0f} frames a second; videos up to {MAX_FRAME_RATE} are accepted."
+            Sentence(
+                N_("%(name)s has %(rate)s frames a second; videos up to %(limit)s are accepted."),
+                name=name,
+                rate=rate,
+                limit=MAX_FRAME_RATE,
+            )
         )
     if width * height * frame_rate > MAX_PIXEL_RATE:
         raise MediaRejected(
-            f"{name} is {width} × {height} pixels at {frame_rate:.0f} frames a second, too much to "  # noqa: RUF001
-            "convert; we accept up to 4K at 60 or 1080p at 240 frames a second."
+            Sentence(
+                N_(
+                    "%(name)s is %(width)s × %(height)s pixels at %(rate)s frames a second, too much to "  # noqa: RUF001
+                    "convert; we accept up to 4K at 60 or 1080p at 240 frames a second."
+                ),
+                name=name,
+                width=width,
+                height=height,
+                rate=rate,
+            )
         )
 
 

@@ -24,9 +24,9 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def marked_in_python() -> dict[object, str]:
-    """Every msgid marked in dispute_engine and webapp Python, with where it is."""
+    """Every msgid marked in dispute_engine, media and webapp Python, with where it is."""
     found: dict[object, str] = {}
-    for package in ("dispute_engine", "webapp"):
+    for package in ("dispute_engine", "media", "webapp"):
         for filename, lineno, message, _comments, _context in extract_from_dir(
             ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):

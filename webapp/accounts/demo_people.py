@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import func, select
 
+from dispute_engine.words import N_, Words
 from webapp.accounts.models import MembershipTier, Role, User
 from webapp.core.extensions import db
 from webapp.marketplaces.models import DEMO_NAME, marketplace_named
@@ -21,6 +22,19 @@ PEOPLE = [
     ("bronze@example.com", "Bron Buyer", Role.BUYER, MembershipTier.BRONZE),
     ("gold@example.com", "Goldie Buyer", Role.BUYER, MembershipTier.GOLD),
 ]
+# What the login page calls each role and tier, in words to say in the reader's language.
+ROLE_WORDS = {
+    Role.BUYER: N_("buyer"),
+    Role.SELLER: N_("seller"),
+    Role.MEDIATOR: N_("mediator"),
+    Role.LEAD_MEDIATOR: N_("lead mediator"),
+}
+TIER_WORDS = {
+    MembershipTier.REGULAR: N_("regular"),
+    MembershipTier.BRONZE: N_("bronze"),
+    MembershipTier.SILVER: N_("silver"),
+    MembershipTier.GOLD: N_("gold"),
+}
 
 
 def demo_accounts() -> list[tuple[str, str]]:
@@ -39,7 +53,11 @@ def demo_accounts() -> list[tuple[str, str]]:
     )
     if found != len(PEOPLE):
         return []
-    return [
-        (email, role.value if tier is MembershipTier.REGULAR else f"{role.value}, {tier.value} member")
-        for email, _name, role, tier in PEOPLE
-    ]
+    return [(email, _described(role, tier)) for email, _name, role, tier in PEOPLE]
+
+
+def _described(role: Role, tier: MembershipTier) -> str:
+    said = Words(ROLE_WORDS[role])
+    if tier is MembershipTier.REGULAR:
+        return said
+    return Words(N_("%(role)s, %(tier)s member"), role=said, tier=Words(TIER_WORDS[tier]))

@@ -18,13 +18,18 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from dispute_engine.words import N_, Words
+
 P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
 
 limiter = Limiter(key_func=get_remote_address)
 
-LOGIN_REFUSED = "Too many failed logins for this account or from your network. Wait {wait}, then try again."
+LOGIN_REFUSED = N_(
+    "Too many failed logins for this account or from your network. Wait %(wait)s, then try again."
+)
+TOO_MANY = N_("You have %(what)s in a short time. Wait %(wait)s, then try again.")
 
 
 def init_app(app: Flask) -> None:
@@ -37,12 +42,12 @@ def _setting(name: str) -> Callable[[], str]:
 
 
 def wait_words() -> str:
-    """How long until the breached limit's window ends, in words."""
+    """How long until the breached limit's window ends, in words to say in the reader's language."""
     limit = limiter.current_limit
     seconds = max(1, math.ceil(limit.reset_at - time.time())) if limit else 60
     if seconds < 90:
-        return f"{seconds} seconds" if seconds > 1 else "a second"
-    return f"{round(seconds / 60)} minutes"
+        return Words(N_("%(count)s seconds"), count=seconds) if seconds > 1 else Words(N_("a second"))
+    return Words(N_("%(count)s minutes"), count=round(seconds / 60))
 
 
 def _login_failed(response: Response) -> bool:
@@ -69,7 +74,7 @@ def login_limits(view: Callable[P, R]) -> Callable[P, R]:
     """Count failed logins per account (the email typed) and per address; refuse all logins past either."""
 
     def refused() -> str:
-        return LOGIN_REFUSED.format(wait=wait_words())
+        return Words(LOGIN_REFUSED, wait=wait_words())
 
     for setting, key in (
         ("RATELIMIT_LOGIN_PER_ACCOUNT", _account_key),
@@ -94,7 +99,7 @@ def per_person(
     """
 
     def refused() -> str:
-        return f"You have {what} in a short time. Wait {wait_words()}, then try again."
+        return Words(TOO_MANY, what=Words(what), wait=wait_words())
 
     route_limit = limiter.shared_limit(
         _setting(setting),

@@ -21,6 +21,7 @@ from flask import Flask, Request, current_app
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from dispute_engine.words import N_, Words
 from media.sniff import SNIFF_BYTES, sniff_bytes
 from webapp.core.storage import storage
 
@@ -29,7 +30,13 @@ MB = 1024 * 1024
 
 def size_in_words(size: int) -> str:
     """A byte count as people read it: "20 MB", or "48 KB" under a megabyte."""
-    return f"{size // MB} MB" if size >= MB else f"{max(size // 1024, 1)} KB"
+    if size >= MB:
+        return Words(N_("%(count)s MB"), count=size // MB)
+    return Words(N_("%(count)s KB"), count=max(size // 1024, 1))
+
+
+VIDEO_TOO_LARGE = N_("%(name)s is larger than %(size)s, the most we accept for a video. Nothing was saved.")
+PHOTO_TOO_LARGE = N_("%(name)s is larger than %(size)s, the most we accept for a photo. Nothing was saved.")
 
 
 class FileTooLarge(RequestEntityTooLarge):
@@ -44,27 +51,23 @@ class PartLimit:
     """The guard of one uploaded file: refuses it once it is larger than its kind may be."""
 
     def __init__(self, filename: str | None, photo_bytes: int, video_bytes: int) -> None:
-        self._name = filename or "A file"
+        self._name = filename or Words(N_("A file"))
         self._photo, self._video = photo_bytes, video_bytes
         self._known: tuple[int, str] | None = None
 
     def __call__(self, head: bytes, size: int) -> None:
-        limit, kind = self._limit(head)
+        limit, refusal = self._limit(head)
         if size > limit:
-            raise FileTooLarge(
-                self._name,
-                f"{self._name} is larger than {size_in_words(limit)}, the most we accept for {kind}. "
-                "Nothing was saved.",
-            )
+            raise FileTooLarge(self._name, Words(refusal, name=self._name, size=size_in_words(limit)))
 
     def _limit(self, head: bytes) -> tuple[int, str]:
         if self._known is not None:
             return self._known
         if len(head) < SNIFF_BYTES:
-            return self._video, "a video"  # not known yet: a few bytes
+            return self._video, VIDEO_TOO_LARGE  # not known yet: a few bytes
         sniffed = sniff_bytes(head)
         video = sniffed is not None and sniffed.kind == "video"
-        self._known = (self._video, "a video") if video else (self._photo, "a photo")
+        self._known = (self._video, VIDEO_TOO_LARGE) if video else (self._photo, PHOTO_TOO_LARGE)
         return self._known
 
 
@@ -124,16 +127,24 @@ class LimitedRequest(Request):
     def _too_large_in_words(self) -> str:
         limit = self.max_content_length or 0
         if self.content_length is not None and self.content_length > limit:
-            advice = " Send large videos one at a time." if self.mimetype == "multipart/form-data" else ""
-            return (
-                f"This request is {size_in_words(self.content_length)}; one request may bring up to "
-                f"{size_in_words(limit)}.{advice} Nothing was saved."
+            refusal = (
+                N_(
+                    "This request is %(size)s; one request may bring up to %(limit)s. "
+                    "Send large videos one at a time. Nothing was saved."
+                )
+                if self.mimetype == "multipart/form-data"
+                else N_("This request is %(size)s; one request may bring up to %(limit)s. Nothing was saved.")
             )
+            return Words(refusal, size=size_in_words(self.content_length), limit=size_in_words(limit))
         config = current_app.config
-        return (
-            f"This request is larger than we accept: up to {size_in_words(limit)} in all, "
-            f"{size_in_words(int(config['MAX_FORM_MEMORY_SIZE']))} in one text field, and "
-            f"{config['MAX_FORM_PARTS']} fields and files. Nothing was saved."
+        return Words(
+            N_(
+                "This request is larger than we accept: up to %(limit)s in all, %(field)s in one text field, "
+                "and %(parts)s fields and files. Nothing was saved."
+            ),
+            limit=size_in_words(limit),
+            field=size_in_words(int(config["MAX_FORM_MEMORY_SIZE"])),
+            parts=config["MAX_FORM_PARTS"],
         )
 
 

@@ -17,7 +17,8 @@ from flask import Flask
 from flask_babel import get_locale, gettext
 
 from dispute_engine.money import minor_units, quantize
-from dispute_engine.words import Amount, Clause, Moment, Words, join, lower_first
+from dispute_engine.words import N_, Amount, Clause, Moment, Words, join, lower_first
+from media.words import Duration, Sentence
 
 
 def _locale() -> str:
@@ -79,6 +80,7 @@ def register(app: Flask) -> None:
     """Say every Words a template prints in the reader's language; `say` as a filter for the rest."""
     app.jinja_env.finalize = _finalize
     app.add_template_filter(say, "say")
+    app.add_template_filter(say_stored, "say_stored")
 
 
 def joined(texts: list[str]) -> str:
@@ -92,3 +94,29 @@ def say_stored(text: str) -> str:
     if isinstance(text, Words):
         return say(text)
     return str(gettext(text)) if text else text
+
+
+def from_media(text: str) -> str:
+    """media's `Sentence` (a file's refusal) as the app's Words, values converted; any other str as it is."""
+    if not isinstance(text, Sentence):
+        return text
+    return Words(text.msgid, **{name: _media_value(value) for name, value in text.params.items()})
+
+
+def _media_value(value: Any) -> Any:
+    if isinstance(value, Sentence):
+        return from_media(value)
+    if isinstance(value, Duration):
+        return duration(value.seconds)
+    return value
+
+
+def duration(seconds: float) -> str:
+    """A length of time as words to say: "10 minutes 5 seconds" in English, "10 мин 5 сек." in Russian."""
+    minutes, rest = Duration(seconds).parts()
+    parts: list[str] = []
+    if minutes:
+        parts.append(Words(N_("1 minute")) if minutes == 1 else Words(N_("%(count)s minutes"), count=minutes))
+    if rest or not parts:
+        parts.append(Words(N_("1 second")) if rest == 1 else Words(N_("%(count)s seconds"), count=rest))
+    return join(" ", parts)

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from dispute_engine import Action, Actor, FormInvalid, NotPermitted, RuleViolation, allowed_actions
+from dispute_engine.words import N_, Words
 from media.keys import readable_name
 from webapp.core import clock, htmx
 from webapp.core.extensions import db
@@ -47,7 +48,7 @@ def _locker_part(dispute_id: int, *, oob: bool = False) -> str:
 
 @bp.post("/disputes/<int:dispute_id>/evidence")
 @login_required
-@per_person("RATELIMIT_UPLOADS", "sent many files", scope="uploads")
+@per_person("RATELIMIT_UPLOADS", N_("sent many files"), scope="uploads")
 def upload(dispute_id: int) -> Response:
     """Add photos and videos (E1). With htmx each file comes alone and gets its own row back."""
     files = uploads_from_request()
@@ -66,7 +67,7 @@ def upload(dispute_id: int) -> Response:
             len(items),
         )
         return _to_dispute(dispute_id, added)
-    name = files[0].filename if files else "The file"
+    name = files[0].filename if files else Words(N_("The file"))
     try:
         items = perform(current_user, dispute_id, Action.ADD_EVIDENCE, clock.now(), add)
     except (FormInvalid, RuleViolation) as error:
@@ -87,7 +88,7 @@ def too_many_uploads(error: RateLimitExceeded) -> Response:
     files = uploads_from_request()
     row = render_template(
         "evidence/_upload_row.html",
-        name=files[0].filename if files else "The file",
+        name=files[0].filename if files else Words(N_("The file")),
         refused=error.description,
     )
     return htmx.vary(make_response(row, 429))
@@ -198,7 +199,7 @@ def media(item_uuid: str, variant: str) -> Response:
 @bp.app_template_filter("file_name")
 def file_name(name: str | None) -> str:
     """A filename a person sent, cleaned for showing (see EvidenceItem.display_name)."""
-    return readable_name(name)
+    return name if isinstance(name, Words) else readable_name(name)
 
 
 @bp.app_template_global("card_recheck")

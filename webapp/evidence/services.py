@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from webapp.accounts.models import User
     from webapp.disputes.models import Dispute
 
-ACCEPTED = "photos (JPEG, PNG, WebP, HEIC, GIF) and videos (MP4, MOV, WebM, 3GP)"
+ACCEPTED = Words(N_("photos (JPEG, PNG, WebP, HEIC, GIF) and videos (MP4, MOV, WebM, 3GP)"))
 MB = 1024 * 1024
 
 
@@ -45,15 +45,20 @@ class Limits:
 
     def describe(self) -> str:
         """The limits in words, for refusals and the upload form."""
-        return (
-            f"up to {megabytes(self.photo_bytes)} a photo, {megabytes(self.video_bytes)} "
-            f"and {video_minutes()} minutes a video, {self.items} items"
+        return Words(
+            N_("up to %(photo)s a photo, %(video)s and %(minutes)s minutes a video, %(items)s items"),
+            photo=megabytes(self.photo_bytes),
+            video=megabytes(self.video_bytes),
+            minutes=video_minutes(),
+            items=self.items,
         )
 
 
 def megabytes(size: int) -> str:
     """A byte limit in words: "20 MB", or "48 KB" for limits under a megabyte."""
-    return f"{size // MB} MB" if size >= MB else f"{size // 1024} KB"
+    if size >= MB:
+        return Words(N_("%(count)s MB"), count=size // MB)
+    return Words(N_("%(count)s KB"), count=size // 1024)
 
 
 def limits() -> Limits:
@@ -79,13 +84,13 @@ def _is_empty(stream: IO[bytes]) -> bool:
 
 
 def _sniffed(upload: Upload) -> Sniffed:
-    name = readable_name(upload.filename) if upload.filename else "A file"
+    name = readable_name(upload.filename) if upload.filename else Words(N_("A file"))
     if _is_empty(upload.stream):  # before sniffing, which would call it "not a photo or video"
         raise FormInvalid({"evidence": Words(N_("%(name)s is empty."), name=name)})
     sniffed = sniff_stream(upload.stream)
     if sniffed is None:
-        accepted = f"We accept {ACCEPTED}, {limits().describe()}."
-        raise FormInvalid({"evidence": f"{name} is not a photo or video. {accepted}"})
+        refusal = N_("%(name)s is not a photo or video. We accept %(kinds)s, %(limits)s.")
+        raise FormInvalid({"evidence": Words(refusal, name=name, kinds=ACCEPTED, limits=limits().describe())})
     return sniffed
 
 
@@ -105,7 +110,7 @@ def check_uploads(uploads: list[Upload]) -> list[CheckedUpload]:
     for upload in uploads:
         sniffed = _sniffed(upload)
         max_bytes = allowed.video_bytes if sniffed.kind == "video" else allowed.photo_bytes
-        refuse_costly(upload.stream, sniffed, upload.filename or "The file", max_bytes)
+        refuse_costly(upload.stream, sniffed, upload.filename or Words(N_("The file")), max_bytes)
         checked.append(CheckedUpload(upload, sniffed, max_bytes))
     return checked
 

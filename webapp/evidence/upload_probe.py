@@ -15,8 +15,10 @@ from typing import IO
 from flask import current_app
 
 from dispute_engine import FormInvalid
+from dispute_engine.words import N_, Words
 from media import MediaError, MediaToolMissing, photos, video
 from media.sniff import Sniffed
+from webapp.core.words import from_media
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +36,9 @@ def refuse_costly(stream: IO[bytes], sniffed: Sniffed, name: str, max_bytes: int
     except MediaToolMissing as missing:  # said at start-up too; the item will say it again
         log.warning("%s could not be probed: %s", name, missing)
     except MediaError as error:
-        message = str(error)
-        raise FormInvalid({"evidence": message if name in message else f"{name}: {message}"}) from None
+        message = from_media(error.args[0] if error.args and isinstance(error.args[0], str) else str(error))
+        named = message if name in message else Words(N_("%(name)s: %(refusal)s"), name=name, refusal=message)
+        raise FormInvalid({"evidence": named}) from None
 
 
 def _size(stream: IO[bytes]) -> int:

@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.sql import ColumnElement
 
+from dispute_engine.words import N_
 from media import StorageError
 from webapp.accounts.models import User
 from webapp.core.clock import clock_now
@@ -40,7 +41,9 @@ BUILD_JOB = "exports.build"
 CHUNK = 1024 * 1024
 BEAT_SECONDS = 5.0
 COMPRESSED = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".mp4", ".mov", ".pdf")
-UNEXPECTED = "an unexpected error occurred on our side; ask for a new download."
+# Kept in English with the export; marked so a page can say them in the reader's language.
+UNEXPECTED = N_("an unexpected error occurred on our side; ask for a new download.")
+WORKER_STOPPED = N_("the worker building it stopped each time.")
 
 
 class ExportFailed(Exception):
@@ -72,7 +75,7 @@ def build_export(export_id: int) -> ExportStatus:
         return _status(export_id)
     max_attempts = int(current_app.config["JOB_MAX_ATTEMPTS"])
     if claim.attempt > max_attempts:  # only a worker dying mid-build gets here
-        return _end(claim, ExportStatus.FAILED, failure_reason="the worker building it stopped each time.")
+        return _end(claim, ExportStatus.FAILED, failure_reason=WORKER_STOPPED)
     try:
         with job_folder(f"case-export-{export_id}-attempt-{claim.attempt}") as folder:
             return _build(claim, folder)

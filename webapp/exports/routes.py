@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from dispute_engine.words import N_, Words
 from webapp.core import clock, htmx
 from webapp.core.refusals import Conflict
 from webapp.disputes.pipeline import viewable_dispute
@@ -67,9 +68,13 @@ def download(export_uuid: str) -> Response:
     export = own_export(current_user, export_uuid, clock.now())
     if export.status is not ExportStatus.READY:
         raise ExportNotReady(
-            "This download is not ready: it is still being prepared, or it could not be made."
+            Words(N_("This download is not ready: it is still being prepared, or it could not be made."))
             if export.status is not ExportStatus.FAILED
-            else f"This download could not be made: {export.failure_reason} Ask for a new one."
+            # the reason is kept in English; said in the reader's language when it is a known sentence
+            else Words(
+                N_("This download could not be made: %(reason)s Ask for a new one."),
+                reason=Words(export.failure_reason),
+            )
         )
     name = f"dispute-{export.dispute_id}-{export.role.value}-{export.created_at:%Y%m%d-%H%M}.zip"
     return attachment(export.storage_key, name, "application/zip")

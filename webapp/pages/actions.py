@@ -266,9 +266,9 @@ def _named(*names: str) -> Callable[[], bool]:
 def paced(view: Callable[P, R]) -> Callable[P, R]:
     """Each person's pace on the dispute page: messages, proposals, and actions that carry files."""
     paces = (
-        per_person("RATELIMIT_MESSAGES", "sent many messages", "messages", when=_named("message")),
-        per_person("RATELIMIT_PROPOSALS", "made many proposals", "proposals", when=_named(*PROPOSING)),
-        per_person("RATELIMIT_UPLOADS", "sent many files", "uploads", when=lambda: bool(request.files)),
+        per_person("RATELIMIT_MESSAGES", N_("sent many messages"), "messages", when=_named("message")),
+        per_person("RATELIMIT_PROPOSALS", N_("made many proposals"), "proposals", when=_named(*PROPOSING)),
+        per_person("RATELIMIT_UPLOADS", N_("sent many files"), "uploads", when=lambda: bool(request.files)),
     )
     for pace in paces:
         view = pace(view)

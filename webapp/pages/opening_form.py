@@ -75,7 +75,8 @@ def engine_errors(order: Order, values: Mapping[str, str], now: datetime, files:
     try:
         validate_opening_form(order, values, now, files)
     except FormInvalid as exc:
-        return dict(exc.errors)
+        errors: dict[str, str] = dict(exc.words)  # said in the reader's language when shown
+        return errors
     return {}
 
 

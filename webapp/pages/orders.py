@@ -151,6 +151,7 @@ def create_dispute(order_id: int) -> Response:
         # With htmx the file input is kept across the swap (hx-preserve); without, files must be chosen again.
         lost = 0 if htmx.is_htmx() else len(uploads)
         status = refusal_of(exc).status
-        return _page(order, answers(request.form), exc.errors, status=status, files_lost=lost)
+        errors: dict[str, str] = dict(exc.words)  # said in the reader's language when shown
+        return _page(order, answers(request.form), errors, status=status, files_lost=lost)
     flash(_("Your dispute was opened. The seller has been told."), "success")
     return redirect(url_for("disputes.show", dispute_id=dispute.id), code=303)

@@ -55,7 +55,9 @@ def _refused(order_id: int, error: RuleViolation | FormInvalid, values: dict[str
     """A refusal beside the form, nothing kept: 422 for a field, 409 for the rules."""
     db.session.rollback()
     refusal = refusal_of(error)
-    errors = error.errors if isinstance(error, FormInvalid) else {"form": refusal.message}
+    errors: dict[str, str] = (
+        dict(error.words) if isinstance(error, FormInvalid) else {"form": refusal.message}
+    )
     return _panel(order_id, refusal.status, errors=errors, values=values)
 
 

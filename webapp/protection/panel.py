@@ -59,7 +59,7 @@ def _refusal(check: Callable[[], None]) -> str | None:
     try:
         check()
     except RuleViolation as exc:
-        return exc.message
+        return exc.words
     return None
 
 

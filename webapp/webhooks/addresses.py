@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from dispute_engine import FormInvalid
+from dispute_engine.words import N_, Words
 
 LOCAL_ENVS = ("development", "testing")
 
@@ -45,20 +46,29 @@ def check_url(url: str, app_env: str) -> Target:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
-        raise _refusal("That is not a URL.") from None
+        raise _refusal(Words(N_("That is not a URL."))) from None
     local = app_env in LOCAL_ENVS
     allowed = ("https", "http") if local else ("https",)
     if parts.scheme not in allowed or not parts.hostname:
-        raise _refusal("Give an https:// URL." if not local else "Give an http:// or https:// URL.")
+        raise _refusal(
+            Words(N_("Give an https:// URL.")) if not local else Words(N_("Give an http:// or https:// URL."))
+        )
     if parts.username or parts.password:
-        raise _refusal("A webhook URL carries no user name or password; the signature authenticates.")
+        raise _refusal(
+            Words(N_("A webhook URL carries no user name or password; the signature authenticates."))
+        )
     port = port or (443 if parts.scheme == "https" else 80)
     try:
         found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise _refusal(f"{parts.hostname} cannot be resolved.") from None
+        raise _refusal(Words(N_("%(host)s cannot be resolved."), host=parts.hostname)) from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
     if not local and not all(is_public(address) for address in addresses):
-        raise _refusal(f"{parts.hostname} points at a private or local address; webhooks go to the internet.")
+        raise _refusal(
+            Words(
+                N_("%(host)s points at a private or local address; webhooks go to the internet."),
+                host=parts.hostname,
+            )
+        )
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(parts.scheme, parts.hostname, port, path, addresses[0])

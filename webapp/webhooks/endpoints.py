@@ -50,10 +50,17 @@ def add_endpoint(
     chosen = list(dict.fromkeys(events or EVENT_TYPES))
     unknown = [e for e in chosen if e not in EVENT_TYPES]
     if unknown:
-        raise FormInvalid({"events": f"Unknown event(s): {', '.join(unknown)}."})
+        raise FormInvalid({"events": Words(N_("Unknown event(s): %(events)s."), events=", ".join(unknown))})
     check_url(url, current_app.config["APP_ENV"])
     if len(active_endpoints(marketplace_id)) >= MAX_ENDPOINTS:
-        raise FormInvalid({"url": f"A marketplace has at most {MAX_ENDPOINTS} endpoints; remove one first."})
+        raise FormInvalid(
+            {
+                "url": Words(
+                    N_("A marketplace has at most %(count)s endpoints; remove one first."),
+                    count=MAX_ENDPOINTS,
+                )
+            }
+        )
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
     endpoint = WebhookEndpoint(
         marketplace_id=marketplace_id,
