@@ -1,4 +1,5 @@
-"""axe-core finds no serious or critical violation on each role's main pages, on a phone and a desktop.
+"""axe-core finds no serious or critical violation on each role's main pages, on a phone and a desktop,
+and on a phone no page is wider than the screen.
 
 The pages are filled with a story of their own: a dispute in negotiation (buyer and seller views),
 an escalated one with an evidence request and proposed solutions (the mediator's workspace), and a
@@ -130,5 +131,9 @@ def test_h3_no_serious_accessibility_violations_on_the_main_pages(
     page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
     # Every violation, the minor and moderate ones too, for whoever improves the pages next.
     (folder / f"{name}-{width}.json").write_text(json.dumps(results.response["violations"], indent=1))
+    if width == "phone":
+        # Reflow (WCAG 1.4.10): on a phone the page never scrolls sideways; wide tables become cards.
+        document, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert document <= viewport, f"{name} is {document} px wide in a {viewport} px wide phone screen"
     blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
     assert not blocking, f"{name} at {WIDTHS[width]['width']} px:\n{_report(blocking)}"
