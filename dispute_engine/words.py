@@ -13,10 +13,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sentences import N_, Sentence
 
-def N_(msgid: str) -> str:
-    """Mark `msgid` as a sentence to translate; returns it unchanged."""
-    return msgid
+__all__ = ["N_", "Amount", "Clause", "Moment", "Words", "from_json", "join", "lower_first", "to_json"]
 
 
 @dataclass(frozen=True)
@@ -58,25 +57,8 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
-class Words(str):
-    """A sentence to translate: its English text (the str itself), `msgid` and named `params`."""
-
-    msgid: str
-    params: dict[str, Any]
-
-    def __new__(cls, msgid: str, **params: Any) -> Words:
-        english = msgid % {k: str(v) for k, v in params.items()} if params else msgid
-        made = super().__new__(cls, english)
-        made.msgid = msgid
-        made.params = params
-        return made
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (self.msgid, self.params))
-
-
-def _rebuild(msgid: str, params: dict[str, Any]) -> Words:
-    return Words(msgid, **params)
+class Words(Sentence):
+    """The engine's sentences (and the app's): a Sentence that `to_json` can keep with a history line."""
 
 
 def join(separator: str, texts: list[str]) -> str:
